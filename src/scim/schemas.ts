@@ -1,0 +1,171 @@
+import { attribute, type AttributeDefinition, type SchemaDefinition } from './attribute.js';
+
+/** Schema URNs, RFC 7643 §8.7. */
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+
+/** RFC 7643 §3.1: common attributes, present on every resource. */
+const commonAttributes: readonly AttributeDefinition[] = [
+  attribute('id', 'string', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }),
+  attribute('externalId', 'string', { caseExact: true }),
+  attribute('meta', 'complex', {
+    mutability: 'readOnly',
+    subAttributes: [
+      attribute('resourceType', 'string', { caseExact: true, mutability: 'readOnly' }),
+      attribute('created', 'dateTime', { mutability: 'readOnly' }),
+      attribute('lastModified', 'dateTime', { mutability: 'readOnly' }),
+      attribute('location', 'reference', { mutability: 'readOnly', referenceTypes: ['uri'] }),
+      attribute('version', 'string', { caseExact: true, mutability: 'readOnly' }),
+    ],
+  }),
+];
+
+/** A multi-valued attribute of RFC 7643 §2.4's usual shape: value, display, type, primary. */
+function multiValued(name: string, description: string, types: readonly string[]): AttributeDefinition {
+  return attribute(name, 'complex', {
+    multiValued: true,
+    description,
+    subAttributes: [
+      attribute('value', 'string'),
+      attribute('display', 'string'),
+      attribute('type', 'string', { canonicalValues: types }),
+      attribute('primary', 'boolean'),
+    ],
+  });
+}
+
+/**
+ * Core User, RFC 7643 §4.1, limited to what the bridge keeps. userName must be an email address (Asana's own
+ * SCIM requires it); Asana's REST API stores one `name`, so the name parts live only in the mapping store.
+ */
+const userAttributes: readonly AttributeDefinition[] = [
+  attribute('userName', 'string', {
+    required: true,
+    uniqueness: 'server',
+    description: 'The email address the user signs in to Asana with.',
+  }),
+  attribute('name', 'complex', {
+    subAttributes: [
+      attribute('formatted', 'string'),
+      attribute('familyName', 'string'),
+      attribute('givenName', 'string'),
+      attribute('middleName', 'string'),
+      attribute('honorificPrefix', 'string'),
+      attribute('honorificSuffix', 'string'),
+    ],
+  }),
+  attribute('displayName', 'string'),
+  attribute('nickName', 'string'),
+  attribute('title', 'string'),
+  attribute('userType', 'string'),
+  attribute('preferredLanguage', 'string'),
+  attribute('locale', 'string'),
+  attribute('timezone', 'string'),
+  attribute('active', 'boolean'),
+  multiValued('emails', 'Email addresses; the primary (or first work) one is the Asana email.', [
+    'work',
+    'home',
+    'other',
+  ]),
+  multiValued('phoneNumbers', 'Phone numbers.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
+  attribute('addresses', 'complex', {
+    multiValued: true,
+    subAttributes: [
+      attribute('formatted', 'string'),
+      attribute('streetAddress', 'string'),
+      attribute('locality', 'string'),
+      attribute('region', 'string'),
+      attribute('postalCode', 'string'),
+      attribute('country', 'string'),
+      attribute('type', 'string', { canonicalValues: ['work', 'home', 'other'] }),
+      attribute('primary', 'boolean'),
+    ],
+  }),
+  attribute('groups', 'complex', {
+    multiValued: true,
+    mutability: 'readOnly',
+    description: 'Groups (Asana teams) the user belongs to; derived from group memberships.',
+    subAttributes: [
+      attribute('value', 'string', { mutability: 'readOnly' }),
+      attribute('$ref', 'reference', { mutability: 'readOnly', referenceTypes: ['Group'] }),
+      attribute('display', 'string', { mutability: 'readOnly' }),
+      attribute('type', 'string', { mutability: 'readOnly', canonicalValues: ['direct'] }),
+    ],
+  }),
+];
+
+export const userSchema: SchemaDefinition = {
+  id: USER_SCHEMA,
+  name: 'User',
+  description: 'User Account',
+  attributes: userAttributes,
+};
+
+/** RFC 7643 §4.3. */
+export const enterpriseUserSchema: SchemaDefinition = {
+  id: ENTERPRISE_USER_SCHEMA,
+  name: 'EnterpriseUser',
+  description: 'Enterprise User',
+  attributes: [
+    attribute('employeeNumber', 'string'),
+    attribute('costCenter', 'string'),
+    attribute('organization', 'string'),
+    attribute('division', 'string'),
+    attribute('department', 'string'),
+    attribute('manager', 'complex', {
+      subAttributes: [
+        attribute('value', 'string'),
+        attribute('$ref', 'reference', { referenceTypes: ['User'] }),
+        attribute('displayName', 'string', { mutability: 'readOnly' }),
+      ],
+    }),
+  ],
+};
+
+/** RFC 7643 §4.2. A group is an Asana team; displayName is the team name. */
+export const groupSchema: SchemaDefinition = {
+  id: GROUP_SCHEMA,
+  name: 'Group',
+  description: 'Group (an Asana team)',
+  attributes: [
+    attribute('displayName', 'string', { required: true, uniqueness: 'server' }),
+    attribute('members', 'complex', {
+      multiValued: true,
+      subAttributes: [
+        attribute('value', 'string', { caseExact: true, mutability: 'immutable' }),
+        attribute('$ref', 'reference', { mutability: 'immutable', referenceTypes: ['User'] }),
+        attribute('display', 'string', { mutability: 'readOnly' }),
+        attribute('type', 'string', { mutability: 'immutable', canonicalValues: ['User'] }),
+      ],
+    }),
+  ],
+};
+
+/** A resource type: its core schema, its extensions, and the common attributes every resource carries. */
+export interface ResourceSchema {
+  readonly name: 'User' | 'Group';
+  readonly endpoint: '/Users' | '/Groups';
+  readonly core: SchemaDefinition;
+  readonly extensions: readonly SchemaDefinition[];
+  readonly common: readonly AttributeDefinition[];
+}
+
+export const userResource: ResourceSchema = {
+  name: 'User',
+  endpoint: '/Users',
+  core: userSchema,
+  extensions: [enterpriseUserSchema],
+  common: commonAttributes,
+};
+
+export const groupResource: ResourceSchema = {
+  name: 'Group',
+  endpoint: '/Groups',
+  core: groupSchema,
+  extensions: [],
+  common: commonAttributes,
+};
