@@ -4,6 +4,8 @@ import { attribute, type AttributeDefinition, type SchemaDefinition } from './at
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** The bridge's own read-only extension: where the resource stands in Asana (see docs/reliability.md). */
+export const SYNC_SCHEMA = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
@@ -145,6 +147,27 @@ export const groupSchema: SchemaDefinition = {
   ],
 };
 
+/**
+ * Sync state, readable and filterable (`urn:…:Sync:state eq "failed"`) so an admin can find what Asana has not
+ * accepted yet. All readOnly: IdPs cannot write it.
+ */
+export const syncSchema: SchemaDefinition = {
+  id: SYNC_SCHEMA,
+  name: 'AsanaSync',
+  description: 'Where this resource stands in Asana, maintained by the bridge',
+  attributes: [
+    attribute('asanaGid', 'string', { caseExact: true, mutability: 'readOnly', description: 'The Asana gid.' }),
+    attribute('state', 'string', {
+      caseExact: true,
+      mutability: 'readOnly',
+      canonicalValues: ['pending', 'synced', 'failed'],
+      description: 'pending: Asana work is queued; synced: Asana holds what the IdP asked; failed: Asana refused.',
+    }),
+    attribute('attempts', 'integer', { mutability: 'readOnly', description: 'Failed attempts of the queued work.' }),
+    attribute('lastError', 'string', { mutability: 'readOnly', description: "Asana's last error, if any." }),
+  ],
+};
+
 /** A resource type: its core schema, its extensions, and the common attributes every resource carries. */
 export interface ResourceSchema {
   readonly name: 'User' | 'Group';
@@ -158,7 +181,7 @@ export const userResource: ResourceSchema = {
   name: 'User',
   endpoint: '/Users',
   core: userSchema,
-  extensions: [enterpriseUserSchema],
+  extensions: [enterpriseUserSchema, syncSchema],
   common: commonAttributes,
 };
 
@@ -166,6 +189,6 @@ export const groupResource: ResourceSchema = {
   name: 'Group',
   endpoint: '/Groups',
   core: groupSchema,
-  extensions: [],
+  extensions: [syncSchema],
   common: commonAttributes,
 };

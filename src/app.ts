@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { bearerAuth } from './http/auth.js';
+import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { discoveryRoutes } from './http/routes/discovery.js';
+import { healthRoutes } from './http/routes/health.js';
+import { userRoutes } from './http/routes/users.js';
+import type { UserService } from './provisioning/users.js';
+
+export interface AppDeps {
+  readonly logger: FastifyBaseLogger;
+  /** Bearer tokens accepted from IdPs (several during a rotation). */
+  readonly scimTokens: readonly string[];
+  readonly users: UserService;
+  /** Resolves when the mapping store answers (for /readyz). */
+  readonly ready: () => Promise<void>;
+  readonly bodyLimitBytes: number;
+  readonly maxResults: number;
+}
+
+/** RFC 7644 §3.13: Asana's own SCIM lives at /api/1.0/scim; /scim/v2 is the conventional path IdPs suggest. */
+export const SCIM_PREFIXES = ['/scim/v2', '/api/1.0/scim'] as const;
+
+/** Every SCIM list defaults to pages of 100, Okta's import page size. */
+const DEFAULT_COUNT = 100;
+
+/** A request id from the caller when it is a sane token, else a fresh one; it is logged and echoed. */
+function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+/**
+ * Builds the HTTP application from its dependencies (architecture rule 2): no listen, no environment,
+ * every plugin and route registered here in plain sight.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // One log line per request (onResponse below) instead of Fastify's two, without headers.
+    disableRequestLogging: true,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
+    bodyLimit: deps.bodyLimitBytes,
+    // Slow clients must not pin connections: whole request within 60 s, idle keep-alive sockets closed.
+    requestTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    // RFC 7644 §3.1 leaves case to the server; Microsoft's collection sends /users.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  });
+
+  registerScimContentTypes(app);
+  registerErrorHandling(app);
+  app.addHook('onRequest', bearerAuth(deps.scimTokens));
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request completed',
+    );
+  });
+
+  await app.register(healthRoutes, { ready: deps.ready });
+  for (const prefix of SCIM_PREFIXES) {
+    await app.register(
+      async (scim) => {
+        // RFC 7644 §3.1: responses are application/scim+json.
+        scim.addHook('onSend', async (_request, reply, payload) => {
+          if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
+          return payload;
+        });
+        await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix });
+        await scim.register(userRoutes, {
+          users: deps.users,
+          defaultCount: DEFAULT_COUNT,
+          maxResults: deps.maxResults,
+          basePath: prefix,
+        });
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

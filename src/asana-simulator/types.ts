@@ -1,0 +1,88 @@
+/**
+ * The public contract of the Asana simulator: its start options and the handle a test or the sandbox holds.
+ * Shapes on the wire follow Asana's REST API (shared/reference/asana/facts.md §2); these types are the
+ * simulator's own inspection and control surface, not Asana's.
+ */
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  token?: string;
+  workspaceGid?: string;
+  workspaceName?: string;
+  emailDomains?: string[];
+  rateLimitPerMinute?: number;
+  /** The rolling window of rateLimitPerMinute; tests shrink it to keep the suite fast. */
+  rateWindowMs?: number;
+  maxConcurrentReads?: number;
+  maxConcurrentWrites?: number;
+  /** Asana leaves removeUser of a non-member undocumented: answer 200 {data:{}} ('ok') or 400 ('error'). */
+  removeNonMember?: 'ok' | 'error';
+  /** N → active members user1@<first domain> … userN@<first domain>; or an explicit list. */
+  seedUsers?: number | Array<{ name: string; email: string }>;
+  faults?: FaultOptions;
+  /** Seed of the PRNG behind errorRate, so a run with the same requests fails the same way. */
+  seed?: number;
+}
+
+export interface FailNext {
+  count: number;
+  status: number;
+  retryAfterSeconds?: number;
+}
+
+export interface FaultOptions {
+  /** 0..1: the share of API requests answered 500 or 503. */
+  errorRate?: number;
+  /** Delay before answering each API request (the request holds its concurrency slot meanwhile). */
+  latencyMs?: number;
+  failNext?: FailNext;
+  /** The next N API requests have their socket destroyed without an answer. */
+  dropNext?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** The URL path without its query, e.g. '/api/1.0/users/me'. */
+  path: string;
+  query: Record<string, string>;
+  /** 0 when the simulator destroyed the socket without answering (dropNext). */
+  status: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface SimUser {
+  gid: string;
+  name: string;
+  email: string;
+  /** An active (or invited) member of the workspace, per workspace_membership.is_active. */
+  active: boolean;
+  guest: boolean;
+}
+
+export interface SimTeam {
+  gid: string;
+  name: string;
+  description: string;
+  visibility: string;
+  /** Sorted by gid. */
+  memberGids: string[];
+}
+
+export interface AsanaSimulator {
+  /** The Asana base URL, e.g. 'http://127.0.0.1:41234/api/1.0'. */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly workspaceGid: string;
+  /** Replaces the current faults. */
+  setFaults(faults: FaultOptions): void;
+  clearFaults(): void;
+  requests(): readonly LoggedRequest[];
+  clearRequests(): void;
+  users(): SimUser[];
+  teams(): SimTeam[];
+  /** Direct seeding, as if someone added the person by hand in Asana: an active member. */
+  addUser(user: { name: string; email: string }): SimUser;
+  close(): Promise<void>;
+}

@@ -1,0 +1,130 @@
+import { Pool } from 'undici';
+import { callWithRetry, type AsanaLogger } from './call-with-retry.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { Repeatability } from './retry-policy.js';
+import { sendRequest, type AsanaEnvelope, type AsanaRequest } from './send-request.js';
+import type {
+  AsanaApi,
+  AsanaTeam,
+  AsanaTeamMembership,
+  AsanaUser,
+  AsanaWorkspaceMembership,
+  NextPage,
+  Page,
+  PageOptions,
+} from './types.js';
+
+export interface AsanaClientOptions {
+  /** e.g. https://app.asana.com/api/1.0, from config only. */
+  baseUrl: string;
+  /** Sent as the bearer token; never logged, never in an error message. */
+  token: string;
+  /** One per token, shared by every client that uses that token: Asana's limits are per token. */
+  limiter: RateLimiter;
+  /** Per-request headers and body timeouts; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Total time spent retrying one call; default 20 s. */
+  retryBudgetMs?: number;
+  logger?: AsanaLogger;
+  /** Jitter source, for tests. */
+  random?: () => number;
+}
+
+/** The Asana REST API subset the bridge uses, plus closing its connections. */
+export interface AsanaClient extends AsanaApi {
+  close(): Promise<void>;
+}
+
+type FieldOptions = { opt_fields?: readonly string[] } | undefined;
+
+export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
+  const base = new URL(options.baseUrl);
+  const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  // One keep-alive pool per origin; the limiter, not the pool, bounds how many requests are in flight.
+  const pool = new Pool(base.origin, { connect: { timeout: timeoutMs } });
+  const sendContext = { dispatcher: pool, basePath: base.pathname.replace(/\/+$/, ''), token: options.token, timeoutMs };
+  const retryContext = {
+    send: (request: AsanaRequest) => sendRequest(sendContext, request),
+    limiter: options.limiter,
+    retryBudgetMs: options.retryBudgetMs ?? 20_000,
+    random: options.random ?? Math.random,
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+
+  const call = (operation: string, request: AsanaRequest, repeatability: Repeatability = 'always') =>
+    callWithRetry(retryContext, { operation, request, repeatability });
+  const one = async <T>(operation: string, request: AsanaRequest, repeatability?: Repeatability): Promise<T> =>
+    (await call(operation, request, repeatability)).data as T;
+  const page = async <T>(operation: string, request: AsanaRequest): Promise<Page<T>> => toPage<T>(await call(operation, request));
+  const none = async (operation: string, request: AsanaRequest): Promise<void> => {
+    await call(operation, request);
+  };
+
+  // Everything below is repeatable ('always') except createTeam: GETs are reads, and Asana's addUser, removeUser
+  // and PUT /teams leave the same state however often they are applied.
+  return {
+    getUser: (user, opts) => one<AsanaUser>('getUser', { method: 'GET', path: `/users/${seg(user)}`, query: fields(opts) }),
+    getUsers: (opts) =>
+      page<AsanaUser>('getUsers', {
+        method: 'GET',
+        path: '/users',
+        query: { workspace: opts.workspace, team: opts.team, ...paging(opts) },
+      }),
+    addUserForWorkspace: (workspace, user, opts) =>
+      one<AsanaUser>('addUserForWorkspace', {
+        method: 'POST',
+        path: `/workspaces/${seg(workspace)}/addUser`,
+        query: fields(opts),
+        data: { user },
+      }),
+    removeUserForWorkspace: (workspace, user) =>
+      none('removeUserForWorkspace', { method: 'POST', path: `/workspaces/${seg(workspace)}/removeUser`, data: { user } }),
+    // Asana allows two teams with one name, so a repeated POST /teams may create a duplicate.
+    createTeam: (team, opts) =>
+      one<AsanaTeam>('createTeam', { method: 'POST', path: '/teams', query: fields(opts), data: team }, 'if-not-sent'),
+    updateTeam: (team, changes, opts) =>
+      one<AsanaTeam>('updateTeam', { method: 'PUT', path: `/teams/${seg(team)}`, query: fields(opts), data: changes }),
+    getTeam: (team, opts) => one<AsanaTeam>('getTeam', { method: 'GET', path: `/teams/${seg(team)}`, query: fields(opts) }),
+    getTeamsForWorkspace: (workspace, opts) =>
+      page<AsanaTeam>('getTeamsForWorkspace', {
+        method: 'GET',
+        path: `/workspaces/${seg(workspace)}/teams`,
+        query: paging(opts),
+      }),
+    addUserForTeam: (team, user) =>
+      one<AsanaTeamMembership>('addUserForTeam', { method: 'POST', path: `/teams/${seg(team)}/addUser`, data: { user } }),
+    removeUserForTeam: (team, user) =>
+      none('removeUserForTeam', { method: 'POST', path: `/teams/${seg(team)}/removeUser`, data: { user } }),
+    getTeamMembershipsForTeam: (team, opts) =>
+      page<AsanaTeamMembership>('getTeamMembershipsForTeam', {
+        method: 'GET',
+        path: `/teams/${seg(team)}/team_memberships`,
+        query: paging(opts),
+      }),
+    getWorkspaceMembershipsForWorkspace: (workspace, opts) =>
+      page<AsanaWorkspaceMembership>('getWorkspaceMembershipsForWorkspace', {
+        method: 'GET',
+        path: `/workspaces/${seg(workspace)}/workspace_memberships`,
+        query: { user: opts?.user, ...paging(opts) },
+      }),
+    close: () => pool.close(),
+  };
+}
+
+/** A path segment: a user may be an email, which must not be read as more path. */
+function seg(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function fields(options: FieldOptions): AsanaRequest['query'] {
+  return { opt_fields: options?.opt_fields };
+}
+
+function paging(options: PageOptions | undefined): AsanaRequest['query'] {
+  return { limit: options?.limit, offset: options?.offset, opt_fields: options?.opt_fields };
+}
+
+/** `next_page` is only present when `limit` was given; without it there is no next page to follow. */
+function toPage<T>(envelope: AsanaEnvelope): Page<T> {
+  return { data: envelope.data as T[], next_page: (envelope.next_page ?? null) as NextPage | null };
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { createAsanaClient, type AsanaClient } from './asana/client.js';
+import { RateLimiter } from './asana/rate-limiter.js';
+import type { Config } from './config.js';
+import { UserService } from './provisioning/users.js';
+import { WorkExecutor } from './provisioning/work-executor.js';
+import { WorkRunner } from './provisioning/work-runner.js';
+import { SqliteStore } from './store/sqlite-store.js';
+
+/** A wired bridge: everything main.ts, the sandbox and the tests start, in one visible place. */
+export interface Bridge {
+  readonly app: FastifyInstance;
+  readonly store: SqliteStore;
+  readonly runner: WorkRunner;
+  readonly asana: AsanaClient;
+  /** Stops taking requests, lets in-flight requests and Asana calls finish, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Timing knobs that tests shrink so retries and backoff play out in milliseconds; production uses the defaults. */
+export interface BridgeTimings {
+  readonly asanaRetryBudgetMs?: number;
+  readonly workBackoffBaseMs?: number;
+  readonly workPollIntervalMs?: number;
+}
+
+/** Config → store (migrated) → Asana client (one limiter for the token) → provisioning → HTTP app. */
+export async function createBridge(config: Config, logger: Logger, timings: BridgeTimings = {}): Promise<Bridge> {
+  const store = SqliteStore.open(config.databasePath);
+  const asana = createAsanaClient({
+    baseUrl: config.ASANA_BASE_URL,
+    token: config.ASANA_TOKEN,
+    limiter: new RateLimiter({ requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE }),
+    logger: logger.child({ component: 'asana' }),
+    ...(timings.asanaRetryBudgetMs !== undefined ? { retryBudgetMs: timings.asanaRetryBudgetMs } : {}),
+  });
+  const executor = new WorkExecutor(store, asana, config.ASANA_WORKSPACE_GID);
+  const runner = new WorkRunner({
+    store,
+    executor,
+    logger: logger.child({ component: 'work' }),
+    ...(timings.workBackoffBaseMs !== undefined ? { backoffBaseMs: timings.workBackoffBaseMs } : {}),
+    ...(timings.workPollIntervalMs !== undefined ? { pollIntervalMs: timings.workPollIntervalMs } : {}),
+  });
+  const users = new UserService({ store, runner, syncDeadlineMs: config.ASANA_SYNC_DEADLINE_MS });
+  const app = await buildApp({
+    logger,
+    scimTokens: config.SCIM_TOKEN,
+    users,
+    ready: () => store.ping(),
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    maxResults: config.SCIM_MAX_RESULTS,
+  });
+  runner.start();
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    store,
+    runner,
+    asana,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await runner.stop();
+        await asana.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

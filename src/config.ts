@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * The bridge's whole configuration, read once from the environment (architecture rule 12: nothing else reads
+ * process.env). The variable names are fixed: operators' deployments and other tools depend on them.
+ */
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Bearer tokens IdPs send; a comma-separated list lets operators rotate without downtime. */
+  SCIM_TOKEN: z
+    .string()
+    .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1)),
+  ASANA_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://app.asana.com/api/1.0'),
+  ASANA_TOKEN: z.string().min(1),
+  ASANA_WORKSPACE_GID: z.string().regex(/^\d+$/, 'must be a numeric Asana gid'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, 'must be file:<path> (SQLite)')
+    .default('file:./data/scim-bridge.db'),
+  ASANA_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a SCIM write waits for Asana before answering with the work still queued. */
+  ASANA_SYNC_DEADLINE_MS: positiveInt.default(5000),
+  /** Largest `count` a list request may ask for (RFC 7644 §3.4.2.4 maxResults). */
+  SCIM_MAX_RESULTS: positiveInt.max(10000).default(1000),
+  /** Largest request body, in bytes; larger bodies are answered 413. */
+  BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Prefix given to the Asana team of a deleted group (Asana cannot delete teams). */
+  DEPROVISIONED_TEAM_PREFIX: z.string().default('[deprovisioned] '),
+});
+
+export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN'>> & {
+  readonly SCIM_TOKEN: readonly string[];
+  readonly databasePath: string;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; a missing or malformed value throws a ConfigError naming the variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      const missing = env[name] === undefined || env[name] === '';
+      return `${name}: ${missing ? 'is required' : issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const databasePath = result.data.DATABASE_URL.slice('file:'.length);
+  return Object.freeze({ ...result.data, SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]), databasePath });
+}

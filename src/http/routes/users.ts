@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { UserService, UserView } from '../../provisioning/users.js';
+import { listResponse, parseListQuery, parseSearchRequest, type ListQuery } from '../../scim/list.js';
+import { parseAttributeList, projectResource } from '../../scim/projection.js';
+import { userResource } from '../../scim/schemas.js';
+import { etagOf, ifNoneMatchSatisfied } from '../../scim/version.js';
+import { baseUrlOf } from '../base-url.js';
+
+export interface UserRoutesOptions {
+  readonly basePath: string;
+  readonly users: UserService;
+  readonly defaultCount: number;
+  readonly maxResults: number;
+}
+
+type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
+
+/** RFC 7644 §3.9: `attributes` / `excludedAttributes` apply to every response that carries a resource. */
+function project(view: UserView, query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>) {
+  const attributes = parseAttributeList(query.attributes, userResource);
+  const excludedAttributes = parseAttributeList(query.excludedAttributes, userResource);
+  if (!attributes && !excludedAttributes) return view.resource;
+  return projectResource(view.resource, userResource, {
+    ...(attributes ? { attributes } : {}),
+    ...(excludedAttributes ? { excludedAttributes } : {}),
+  });
+}
+
+/** RFC 7644 §3.3–3.6 for Users; handlers only translate HTTP to UserService calls. */
+export async function userRoutes(app: FastifyInstance, options: UserRoutesOptions): Promise<void> {
+  const { users, basePath } = options;
+  const limits = { defaultCount: options.defaultCount, maxCount: options.maxResults };
+  const base = (request: FastifyRequest) => baseUrlOf(request, basePath);
+
+  const sendOne = (reply: FastifyReply, view: UserView, query: ListQuery, status = 200) =>
+    reply.code(status).header('etag', etagOf(view.version)).send(project(view, query));
+
+  const list = async (request: FastifyRequest, query: ListQuery) => {
+    const page = await users.list(
+      {
+        ...(query.filter !== undefined ? { filter: query.filter } : {}),
+        ...(query.sortBy !== undefined ? { sortBy: query.sortBy } : {}),
+        startIndex: query.startIndex,
+        count: query.count,
+        descending: query.sortOrder === 'descending',
+      },
+      base(request),
+    );
+    return listResponse(
+      page.users.map((u) => project(u, query)),
+      page.total,
+      query.startIndex,
+    );
+  };
+
+  app.get<{ Querystring: Record<string, unknown> }>('/Users', async (request) =>
+    list(request, parseListQuery(request.query, limits)),
+  );
+
+  // RFC 7644 §3.4.3: search with the query in the body; answered 200, not 201.
+  app.post('/Users/.search', async (request) => list(request, parseSearchRequest(request.body, limits)));
+
+  app.get('/Users/:id', async (request: IdRequest, reply) => {
+    const view = await users.get(request.params.id, base(request));
+    if (!ifNoneMatchSatisfied(request.headers['if-none-match'], view.version)) {
+      return reply.code(304).header('etag', etagOf(view.version)).send();
+    }
+    return sendOne(reply, view, parseListQuery(request.query, limits));
+  });
+
+  app.post<{ Querystring: Record<string, unknown> }>('/Users', async (request, reply) => {
+    const view = await users.create(request.body, base(request));
+    void reply.header('location', (view.resource['meta'] as { location: string }).location);
+    return sendOne(reply, view, parseListQuery(request.query, limits), 201);
+  });
+
+  app.put('/Users/:id', async (request: IdRequest, reply) => {
+    const view = await users.replace(request.params.id, request.body, request.headers['if-match'], base(request));
+    return sendOne(reply, view, parseListQuery(request.query, limits));
+  });
+
+  app.patch('/Users/:id', async (request: IdRequest, reply) => {
+    const view = await users.patch(request.params.id, request.body, request.headers['if-match'], base(request));
+    return sendOne(reply, view, parseListQuery(request.query, limits));
+  });
+
+  app.delete('/Users/:id', async (request: IdRequest, reply) => {
+    await users.delete(request.params.id, request.headers['if-match']);
+    return reply.code(204).send();
+  });
+}

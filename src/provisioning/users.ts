@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { resolveAttributePath, formatAttributeRef } from '../scim/attribute-path.js';
+import { ScimError } from '../scim/errors.js';
+import { parseFilter } from '../scim/filter.js';
+import { applyPatch } from '../scim/patch.js';
+import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
+import { userResource } from '../scim/schemas.js';
+import { ifMatchSatisfied } from '../scim/version.js';
+import { StoreConflict, type AsanaWork, type MappingStore, type UserRecord } from '../store/mapping-store.js';
+import { scimErrorFromAsana } from './asana-failure.js';
+import { toScimUser } from './user-resource.js';
+import type { WorkRunner } from './work-runner.js';
+
+export interface UserServiceDeps {
+  readonly store: MappingStore;
+  readonly runner: WorkRunner;
+  /** How long a write waits for Asana before answering with its work still queued. */
+  readonly syncDeadlineMs: number;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+}
+
+export interface UserQuery {
+  readonly filter?: string;
+  readonly startIndex: number;
+  readonly count: number;
+  readonly sortBy?: string;
+  readonly descending: boolean;
+}
+
+/** A SCIM user with the version its ETag is made from. */
+export interface UserView {
+  readonly resource: Record<string, unknown>;
+  readonly version: number;
+}
+
+/** RFC 5322 is looser, but Asana invites by address and its own SCIM requires userName to be one. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Lost-update protection: a write re-reads and retries when another write to the same user won the race. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+/**
+ * SCIM intent for Users turned into store writes and Asana work (RFC 7644 §3.3–3.6). Reads come from the store
+ * only; each write commits the resource and its Asana work together, then waits for Asana up to the deadline.
+ */
+export class UserService {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: UserServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  async get(id: string, baseUrl: string): Promise<UserView> {
+    return this.view(await this.require(id), baseUrl);
+  }
+
+  async list(query: UserQuery, baseUrl: string): Promise<{ total: number; users: UserView[] }> {
+    const filter = query.filter === undefined ? undefined : parseFilter(query.filter, userResource);
+    let sortBy: string | undefined;
+    if (query.sortBy !== undefined) {
+      const ref = resolveAttributePath(userResource, query.sortBy);
+      if (!ref) throw ScimError.invalidValue(`sortBy names an unknown attribute: ${query.sortBy}`);
+      sortBy = formatAttributeRef(ref);
+    }
+    const { store } = this.deps;
+    const page = await store.listUsers({ ...(filter ? { filter } : {}), ...(sortBy ? { sortBy } : {}),
+      startIndex: query.startIndex, count: query.count, descending: query.descending });
+    const groups = await store.groupsOfUsers(page.items.map((u) => u.id));
+    return {
+      total: page.total,
+      users: page.items.map((u) => ({ resource: toScimUser(u, groups.get(u.id) ?? [], baseUrl), version: u.version })),
+    };
+  }
+
+  async create(body: unknown, baseUrl: string): Promise<UserView> {
+    const input = normalizeResourceInput(body, userResource);
+    const userName = this.userNameOf(input);
+    const active = input['active'] !== false;
+    const at = this.now().toISOString();
+    const user: UserRecord = {
+      id: this.newId(),
+      userName,
+      externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
+      active,
+      asanaGid: null,
+      created: at,
+      lastModified: at,
+      version: 1,
+      sync: { state: active ? 'pending' : 'synced', attempts: 0, lastError: null },
+      data: { ...input, active },
+    };
+    // An inactive user is only recorded: there is nobody to invite until the IdP activates them.
+    const work: AsanaWork[] = active ? [{ kind: 'addUserToWorkspace', userId: user.id, email: userName }] : [];
+    const items = await this.deps.store.insertUser(user, work).catch((error: unknown) => {
+      if (error instanceof StoreConflict) throw ScimError.uniqueness(`userName ${userName} is already taken`);
+      throw error;
+    });
+    const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
+    if (outcome.kind === 'refused') {
+      await this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id));
+      throw scimErrorFromAsana(outcome.error);
+    }
+    return this.get(user.id, baseUrl);
+  }
+
+  /** PUT, RFC 7644 §3.5.1: the body replaces what the bridge holds; readOnly attributes are kept. */
+  async replace(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
+    return this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, userResource));
+  }
+
+  /** PATCH, RFC 7644 §3.5.2. */
+  async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
+    return this.write(id, ifMatch, baseUrl, (current) =>
+      applyPatch({ ...current.data, id: current.id }, body, userResource),
+    );
+  }
+
+  /** DELETE, RFC 7644 §3.6: removed from the workspace in Asana, then forgotten (404 afterwards). */
+  async delete(id: string, ifMatch: string | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.require(id);
+      this.checkIfMatch(ifMatch, current);
+      const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
+      const work: AsanaWork[] = current.active
+        ? [{ kind: 'removeUserFromWorkspace', userId: id, user: current.asanaGid ?? current.userName }]
+        : [];
+      let items;
+      try {
+        items = await this.deps.store.deleteUser(id, current.version, work);
+      } catch (error) {
+        if (this.shouldRetry(error, ifMatch, attempt)) continue;
+        throw this.conflictToScim(error, id);
+      }
+      const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
+      if (outcome.kind === 'refused') {
+        await this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id));
+        throw scimErrorFromAsana(outcome.error);
+      }
+      return;
+    }
+  }
+
+  private async write(
+    id: string,
+    ifMatch: string | undefined,
+    baseUrl: string,
+    compute: (current: UserRecord) => ScimResource,
+  ): Promise<UserView> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.require(id);
+      this.checkIfMatch(ifMatch, current);
+      const { id: _id, ...input } = compute(current);
+      assertImmutableUnchanged(current.data, input, userResource);
+      const userName = this.userNameOf(input);
+      // Asana's REST API cannot change another user's email, and the email is the user's identity there.
+      if (userName.toLowerCase() !== current.userName.toLowerCase()) {
+        throw ScimError.mutability(
+          'userName is the Asana email and Asana cannot change it; deprovision this user and create a new one',
+        );
+      }
+      const active = typeof input['active'] === 'boolean' ? input['active'] : current.active;
+      const work = await this.workForActiveChange(current, active);
+      const next: UserRecord = {
+        ...current,
+        userName,
+        externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
+        active,
+        lastModified: this.now().toISOString(),
+        version: current.version + 1,
+        sync: work.length > 0 ? { ...current.sync, state: 'pending' } : current.sync,
+        data: { ...input, active },
+      };
+      let items;
+      try {
+        items = await this.deps.store.updateUser(next, current.version, work);
+      } catch (error) {
+        if (this.shouldRetry(error, ifMatch, attempt)) continue;
+        throw this.conflictToScim(error, id);
+      }
+      const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
+      if (outcome.kind === 'refused') {
+        await this.deps.store.revertUser(id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id));
+        throw scimErrorFromAsana(outcome.error);
+      }
+      return this.get(id, baseUrl);
+    }
+  }
+
+  /**
+   * active:false removes the user from the workspace (Asana drops their team memberships with it);
+   * active:true invites them again and re-adds them to every team the IdP still lists them in.
+   */
+  private async workForActiveChange(current: UserRecord, active: boolean): Promise<AsanaWork[]> {
+    if (active === current.active) return [];
+    if (!active) {
+      return [{ kind: 'removeUserFromWorkspace', userId: current.id, user: current.asanaGid ?? current.userName }];
+    }
+    const groups = (await this.deps.store.groupsOfUsers([current.id])).get(current.id) ?? [];
+    return [
+      { kind: 'addUserToWorkspace', userId: current.id, email: current.userName },
+      ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id })),
+    ];
+  }
+
+  private userNameOf(input: ScimResource): string {
+    const userName = input['userName'];
+    if (typeof userName !== 'string' || !EMAIL.test(userName)) {
+      throw ScimError.invalidValue('userName must be an email address (Asana identifies people by email)');
+    }
+    return userName;
+  }
+
+  private async require(id: string): Promise<UserRecord> {
+    const user = await this.deps.store.getUser(id);
+    if (!user) throw ScimError.notFound(`User ${id} not found`);
+    return user;
+  }
+
+  private async view(user: UserRecord, baseUrl: string): Promise<UserView> {
+    const groups = (await this.deps.store.groupsOfUsers([user.id])).get(user.id) ?? [];
+    return { resource: toScimUser(user, groups, baseUrl), version: user.version };
+  }
+
+  private checkIfMatch(ifMatch: string | undefined, current: UserRecord): void {
+    if (!ifMatchSatisfied(ifMatch, current.version)) {
+      throw ScimError.preconditionFailed(`User ${current.id} has changed (version ${current.version})`);
+    }
+  }
+
+  /** Without If-Match a racing write is simply re-applied on the new state; with it, the client asked for 412. */
+  private shouldRetry(error: unknown, ifMatch: string | undefined, attempt: number): boolean {
+    return error instanceof StoreConflict && error.reason === 'version' && ifMatch === undefined &&
+      attempt < MAX_WRITE_ATTEMPTS;
+  }
+
+  private conflictToScim(error: unknown, id: string): unknown {
+    if (!(error instanceof StoreConflict)) return error;
+    if (error.reason === 'missing') return ScimError.notFound(`User ${id} not found`);
+    if (error.reason === 'version') return ScimError.preconditionFailed(`User ${id} has changed`);
+    return ScimError.uniqueness('userName is already taken');
+  }
+}

@@ -1,0 +1,185 @@
+import type { Logger } from 'pino';
+import { AsanaError } from '../asana/asana-error.js';
+import type { MappingStore, WorkItem } from '../store/mapping-store.js';
+import { describeFailure } from './asana-failure.js';
+import { WaitingForDependency, type WorkExecutor } from './work-executor.js';
+
+export interface WorkRunnerOptions {
+  readonly store: MappingStore;
+  readonly executor: WorkExecutor;
+  readonly logger: Logger;
+  /** Items run at once by the background loop; the Asana client's own limits still apply beneath. */
+  readonly concurrency?: number;
+  readonly pollIntervalMs?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+/** What became of a request's work by its deadline. */
+export type RunOutcome =
+  | { readonly kind: 'synced' }
+  | { readonly kind: 'pending' }
+  /** Asana refused for good while the request was still waiting; `applied` says whether earlier items got through. */
+  | { readonly kind: 'refused'; readonly error: AsanaError; readonly applied: boolean };
+
+type ItemResult = 'done' | 'deferred' | 'skipped' | 'failed' | { refused: AsanaError };
+
+/**
+ * Drives queued Asana work until Asana agrees: at once for the request that queued it (the fast path), then in a
+ * background loop with exponential backoff. Work with one order key runs one item at a time, oldest first; a
+ * process-wide set of busy keys keeps the fast path and the loop from running the same item twice.
+ */
+export class WorkRunner {
+  private readonly busy = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private timer: NodeJS.Timeout | undefined;
+  private scanning = false;
+  private stopped = true;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: WorkRunnerOptions) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Runs one request's work now and waits for it up to `deadlineMs`. Past the deadline the work goes on in the
+   * background and the request is answered with its sync state pending.
+   */
+  async runNow(items: readonly WorkItem[], deadlineMs: number): Promise<RunOutcome> {
+    if (items.length === 0) return { kind: 'synced' };
+    const waiting = { active: true };
+    const byKey = new Map<string, WorkItem[]>();
+    for (const item of items) byKey.set(item.orderKey, [...(byKey.get(item.orderKey) ?? []), item]);
+    const chains = [...byKey.values()].map(async (chain) => {
+      const results: ItemResult[] = [];
+      for (const item of chain) {
+        const result = await this.runOne(item, waiting);
+        results.push(result);
+        if (result !== 'done') break;
+      }
+      return results;
+    });
+    const all = this.track(Promise.all(chains));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(() => resolve('deadline'), deadlineMs);
+    });
+    const settled = await Promise.race([all, deadline]);
+    clearTimeout(timer);
+    waiting.active = false;
+    if (settled === 'deadline') {
+      this.wake();
+      return { kind: 'pending' };
+    }
+    const results = settled.flat();
+    const refusal = results.find((r): r is { refused: AsanaError } => typeof r === 'object');
+    if (refusal) return { kind: 'refused', error: refusal.refused, applied: results.includes('done') };
+    if (results.length === items.length && results.every((r) => r === 'done')) return { kind: 'synced' };
+    this.wake();
+    return { kind: 'pending' };
+  }
+
+  /** Starts the background loop, which also resumes whatever a previous process left pending. */
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops taking new work and waits for the calls in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Looks for due work soon (after a request left some pending). */
+  wake(): void {
+    if (!this.stopped) this.schedule(10);
+  }
+
+  /** Waits until no work is queued or running (for tests and the reconcile command). */
+  async drain(timeoutMs = 60_000): Promise<boolean> {
+    const until = this.now() + timeoutMs;
+    while (this.now() < until) {
+      const queued = await this.options.store.dueWork(Number.MAX_SAFE_INTEGER, 1);
+      if (this.inFlight.size === 0 && queued.length === 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return false;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.scan(), delayMs);
+    this.timer.unref();
+  }
+
+  private async scan(): Promise<void> {
+    if (this.scanning || this.stopped) return;
+    this.scanning = true;
+    const concurrency = this.options.concurrency ?? 15;
+    try {
+      const free = concurrency - this.inFlight.size;
+      if (free > 0) {
+        const due = await this.options.store.dueWork(this.now(), free + this.busy.size);
+        for (const item of due.filter((i) => !this.busy.has(i.orderKey)).slice(0, free)) {
+          void this.track(this.runOne(item)).then(() => this.wake());
+        }
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'work queue scan failed');
+    } finally {
+      this.scanning = false;
+      if (!this.stopped) this.schedule(this.options.pollIntervalMs ?? 1000);
+    }
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    void promise.finally(() => this.inFlight.delete(promise)).catch(() => undefined);
+    return promise;
+  }
+
+  private async runOne(item: WorkItem, waiting?: { active: boolean }): Promise<ItemResult> {
+    const { store, executor, logger } = this.options;
+    if (this.busy.has(item.orderKey)) return 'skipped';
+    this.busy.add(item.orderKey);
+    const log = logger.child({ work: item.work.kind, resource: item.resourceKey, workId: item.id });
+    try {
+      if ((await store.oldestWorkId(item.orderKey)) !== item.id) return 'skipped';
+      try {
+        const effect = await executor.execute(item.work);
+        await store.completeWork(item, effect);
+        log.debug('asana work done');
+        return 'done';
+      } catch (error) {
+        if (error instanceof AsanaError && error.permanent) {
+          if (waiting?.active) return { refused: error };
+          await store.failWork(item, describeFailure(error));
+          log.warn({ status: error.status }, 'asana refused queued work');
+          return 'failed';
+        }
+        const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;
+        const delay = retryAfter ?? this.backoff(item.attempts);
+        await store.deferWork(item, describeFailure(error), this.now() + delay);
+        const level = error instanceof AsanaError || error instanceof WaitingForDependency ? 'info' : 'error';
+        log[level]({ err: error, attempts: item.attempts + 1, retryInMs: delay }, 'asana work deferred');
+        return 'deferred';
+      }
+    } finally {
+      this.busy.delete(item.orderKey);
+    }
+  }
+
+  /** Full-jitter exponential backoff: spreads retries after an outage instead of stampeding Asana. */
+  private backoff(attempts: number): number {
+    const base = this.options.backoffBaseMs ?? 1000;
+    const max = this.options.backoffMaxMs ?? 300_000;
+    const ceiling = Math.min(max, base * 2 ** Math.min(attempts, 20));
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { startAsanaSimulator } from './asana-simulator/index.js';
+import { createBridge } from './bridge.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+/**
+ * `npm run sandbox`: the bridge on its embedded defaults — an SQLite file and the built-in Asana simulator — with
+ * a freshly generated bearer token, for newcomers and IdP sandboxes. No Asana account needed.
+ */
+async function sandbox(): Promise<void> {
+  const simulator = await startAsanaSimulator({ emailDomains: ['example.com'] });
+  const token = process.env['SCIM_TOKEN'] ?? randomBytes(24).toString('base64url');
+  let config;
+  try {
+    config = loadConfig({
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'file:./data/sandbox.db',
+      ...process.env,
+      SCIM_TOKEN: token,
+      ASANA_BASE_URL: simulator.url,
+      ASANA_TOKEN: simulator.token,
+      ASANA_WORKSPACE_GID: simulator.workspaceGid,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const bridge = await createBridge(config, logger);
+  await bridge.app.listen({ port: config.PORT, host: config.HOST });
+  const host = config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST;
+  const base = `http://${host}:${config.PORT}/scim/v2`;
+  process.stdout.write(
+    [
+      '',
+      'scim-bridge sandbox is running (Asana is simulated; nothing leaves this machine).',
+      `  SCIM base URL   ${base}   (also http://${host}:${config.PORT}/api/1.0/scim)`,
+      `  Bearer token    ${token}`,
+      `  Asana simulator ${simulator.url} (state: ${simulator.origin}/_simulator/state, same bearer as ASANA_TOKEN)`,
+      `  Database        ${config.databasePath}`,
+      '',
+      'Try it:',
+      `  curl -H "Authorization: Bearer ${token}" ${base}/ServiceProviderConfig`,
+      '',
+    ].join('\n') + '\n',
+  );
+  const shutdown = () => {
+    void bridge
+      .close()
+      .then(() => simulator.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+await sandbox();

@@ -1,0 +1,147 @@
+import type { Filter } from '../scim/filter-ast.js';
+
+/**
+ * The mapping store: the IdP's desired state (the SCIM resources), their Asana gids, their sync state, and the
+ * queue of Asana work still to do. One interface, so a PostgreSQL implementation can replace SQLite.
+ * Every write method is one transaction: a resource change and the Asana work it implies commit together.
+ */
+export type SyncState = 'pending' | 'synced' | 'failed';
+
+export interface SyncStatus {
+  readonly state: SyncState;
+  readonly attempts: number;
+  readonly lastError: string | null;
+}
+
+export interface ResourceMeta {
+  readonly created: string;
+  readonly lastModified: string;
+  readonly version: number;
+}
+
+export interface UserRecord extends ResourceMeta {
+  readonly id: string;
+  readonly userName: string;
+  readonly externalId: string | null;
+  readonly active: boolean;
+  readonly asanaGid: string | null;
+  readonly sync: SyncStatus;
+  /** The SCIM JSON as the IdP gave it, canonical names, without id, meta and groups. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface GroupRecord extends ResourceMeta {
+  readonly id: string;
+  readonly displayName: string;
+  readonly externalId: string | null;
+  readonly asanaGid: string | null;
+  readonly sync: SyncStatus;
+  /** The SCIM JSON without id, meta and members. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** SCIM ids of the member users, the IdP's intent. */
+  readonly memberIds: readonly string[];
+}
+
+/** One Asana call still to make. Work on one resource runs in order; `user` fields are gids or emails. */
+export type AsanaWork =
+  | { readonly kind: 'addUserToWorkspace'; readonly userId: string; readonly email: string }
+  | { readonly kind: 'removeUserFromWorkspace'; readonly userId: string; readonly user: string }
+  | { readonly kind: 'createTeam'; readonly groupId: string; readonly name: string }
+  | { readonly kind: 'renameTeam'; readonly groupId: string; readonly name: string }
+  | { readonly kind: 'addUserToTeam'; readonly groupId: string; readonly userId: string }
+  | { readonly kind: 'removeUserFromTeam'; readonly groupId: string; readonly userId: string; readonly user: string };
+
+export interface WorkItem {
+  readonly id: number;
+  /** `User:<id>` or `Group:<id>`: the resource whose sync state this work decides. */
+  readonly resourceKey: string;
+  /**
+   * Work with the same order key runs one at a time, oldest first: a user's own work, a team's creation and
+   * renames, and each (team, member) pair. Different keys run in parallel, so a large group push uses the
+   * client's full write concurrency.
+   */
+  readonly orderKey: string;
+  readonly work: AsanaWork;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+}
+
+/** What a completed call taught us about Asana, stored with its completion. */
+export type WorkEffect =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'userLinked'; readonly userId: string; readonly asanaGid: string }
+  | { readonly kind: 'teamLinked'; readonly groupId: string; readonly asanaGid: string };
+
+export interface ListOptions {
+  readonly filter?: Filter;
+  readonly startIndex: number;
+  readonly count: number;
+  /** A canonical dotted attribute path (see formatAttributeRef), or undefined for creation order. */
+  readonly sortBy?: string;
+  readonly descending: boolean;
+}
+
+export interface ListResult<T> {
+  readonly total: number;
+  readonly items: readonly T[];
+}
+
+export interface GroupRef {
+  readonly id: string;
+  readonly displayName: string;
+}
+
+/** A write that lost a race: `uniqueness` (a unique attribute is taken) or `version` (the row changed meanwhile). */
+export class StoreConflict extends Error {
+  override readonly name = 'StoreConflict';
+  constructor(
+    readonly reason: 'uniqueness' | 'version' | 'missing',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface MappingStore {
+  /** Cheap liveness query for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  getUser(id: string): Promise<UserRecord | undefined>;
+  listUsers(options: ListOptions): Promise<ListResult<UserRecord>>;
+  /** The groups each user belongs to (users' read-only `groups`), for many users in one query. */
+  groupsOfUsers(userIds: readonly string[]): Promise<ReadonlyMap<string, readonly GroupRef[]>>;
+  /** Throws StoreConflict('uniqueness') when the userName is taken. Returns the queued work. */
+  insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /** Compare-and-swap on `expectedVersion`; StoreConflict('version' | 'uniqueness' | 'missing'). */
+  updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /** Removes the user and their memberships; StoreConflict('version' | 'missing'). */
+  deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /**
+   * Undoes a write whose Asana work Asana refused: drops the given work items and puts `previous` back
+   * (deleting the row when `previous` is undefined, i.e. undoing a create) if the row is still at `writtenVersion`.
+   * Returns false when a later write got there first (the caller then reports the failure in the sync state).
+   */
+  revertUser(
+    id: string,
+    previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
+    writtenVersion: number | undefined,
+    workIds: readonly number[],
+  ): Promise<boolean>;
+
+  getGroup(id: string): Promise<GroupRecord | undefined>;
+
+  /** Work whose time has come: for each order key only its oldest item, so related work runs in order. */
+  dueWork(now: number, limit: number): Promise<WorkItem[]>;
+  /** The queued work of one resource, oldest first. */
+  workFor(resourceKey: string): Promise<WorkItem[]>;
+  /** The id of the oldest queued item with this order key: only that one may run. */
+  oldestWorkId(orderKey: string): Promise<number | undefined>;
+  /** Asana agreed: drop the item, record the effect; the resource is `synced` when no work is left for it. */
+  completeWork(item: WorkItem, effect: WorkEffect): Promise<void>;
+  /** A retryable failure: try again at `nextAttemptAt`; the resource stays `pending` with the error. */
+  deferWork(item: WorkItem, error: string, nextAttemptAt: number): Promise<void>;
+  /** Asana refused for good: drop the item; the resource becomes `failed` with the error. */
+  failWork(item: WorkItem, error: string): Promise<void>;
+}

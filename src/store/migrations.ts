@@ -1,0 +1,81 @@
+/**
+ * Versioned schema migrations, applied in order at start inside one transaction each. Append only: a shipped
+ * migration is never edited, so every database reaches the same schema by the same steps.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, groups, memberships and the Asana work queue',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        external_id TEXT,
+        active INTEGER NOT NULL,
+        asana_gid TEXT,
+        created TEXT NOT NULL,
+        last_modified TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sync_state TEXT NOT NULL,
+        sync_attempts INTEGER NOT NULL DEFAULT 0,
+        sync_error TEXT,
+        data TEXT NOT NULL
+      );
+      -- RFC 7643 §4.1: userName is unique and case-insensitive (caseExact false).
+      CREATE UNIQUE INDEX users_user_name ON users (user_name COLLATE NOCASE);
+      CREATE INDEX users_external_id ON users (external_id);
+      CREATE INDEX users_asana_gid ON users (asana_gid);
+
+      CREATE TABLE user_emails (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        value TEXT NOT NULL,
+        type TEXT,
+        "primary" INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX user_emails_value ON user_emails (value COLLATE NOCASE);
+      CREATE INDEX user_emails_user ON user_emails (user_id);
+
+      CREATE TABLE groups (
+        id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        external_id TEXT,
+        asana_gid TEXT,
+        created TEXT NOT NULL,
+        last_modified TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sync_state TEXT NOT NULL,
+        sync_attempts INTEGER NOT NULL DEFAULT 0,
+        sync_error TEXT,
+        data TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX groups_display_name ON groups (display_name COLLATE NOCASE);
+      CREATE INDEX groups_external_id ON groups (external_id);
+
+      CREATE TABLE group_members (
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, user_id)
+      );
+      CREATE INDEX group_members_user ON group_members (user_id);
+
+      CREATE TABLE asana_work (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        resource_key TEXT NOT NULL,
+        order_key TEXT NOT NULL,
+        work TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX asana_work_resource ON asana_work (resource_key);
+      CREATE INDEX asana_work_order ON asana_work (order_key, id);
+      CREATE INDEX asana_work_due ON asana_work (next_attempt_at);
+    `,
+  },
+];
