@@ -5,7 +5,9 @@ import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type
 import { registerErrorHandling } from './http/error-handler.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
+import { groupRoutes } from './http/routes/groups.js';
 import { userRoutes } from './http/routes/users.js';
+import type { GroupService } from './provisioning/groups.js';
 import type { UserService } from './provisioning/users.js';
 
 export interface AppDeps {
@@ -13,6 +15,7 @@ export interface AppDeps {
   /** Bearer tokens accepted from IdPs (several during a rotation). */
   readonly scimTokens: readonly string[];
   readonly users: UserService;
+  readonly groups: GroupService;
   /** Resolves when the mapping store answers (for /readyz). */
   readonly ready: () => Promise<void>;
   readonly bodyLimitBytes: number;
@@ -72,12 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           return payload;
         });
         await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix });
-        await scim.register(userRoutes, {
-          users: deps.users,
-          defaultCount: DEFAULT_COUNT,
-          maxResults: deps.maxResults,
-          basePath: prefix,
-        });
+        const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
+        await scim.register(userRoutes, { users: deps.users, ...lists });
+        await scim.register(groupRoutes, { groups: deps.groups, ...lists });
       },
       { prefix },
     );

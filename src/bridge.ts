@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { createAsanaClient, type AsanaClient } from './asana/client.js';
 import { RateLimiter } from './asana/rate-limiter.js';
 import type { Config } from './config.js';
+import { GroupService } from './provisioning/groups.js';
 import { UserService } from './provisioning/users.js';
 import { WorkExecutor } from './provisioning/work-executor.js';
 import { WorkRunner } from './provisioning/work-runner.js';
@@ -44,11 +45,19 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ...(timings.workBackoffBaseMs !== undefined ? { backoffBaseMs: timings.workBackoffBaseMs } : {}),
     ...(timings.workPollIntervalMs !== undefined ? { pollIntervalMs: timings.workPollIntervalMs } : {}),
   });
-  const users = new UserService({ store, runner, syncDeadlineMs: config.ASANA_SYNC_DEADLINE_MS });
+  const syncDeadlineMs = config.ASANA_SYNC_DEADLINE_MS;
+  const users = new UserService({ store, runner, syncDeadlineMs });
+  const groups = new GroupService({
+    store,
+    runner,
+    syncDeadlineMs,
+    deprovisionedPrefix: config.DEPROVISIONED_TEAM_PREFIX,
+  });
   const app = await buildApp({
     logger,
     scimTokens: config.SCIM_TOKEN,
     users,
+    groups,
     ready: () => store.ping(),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     maxResults: config.SCIM_MAX_RESULTS,

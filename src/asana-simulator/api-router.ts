@@ -10,7 +10,7 @@ export class ApiRouter {
       const found = route.pattern.exec(path);
       if (found === null) continue;
       try {
-        return { route, params: found.slice(1).map((param) => decodeURIComponent(param ?? '')) };
+        return { route, params: found.slice(1).map((param) => decodeURIComponent(param)) };
       } catch {
         // A malformed percent-escape names nothing Asana could route.
         return undefined;

@@ -35,7 +35,10 @@ const NON_SCOPE_PARAMS = new Set(['limit', 'offset', 'opt_fields', 'opt_pretty']
 export class PageTokens {
   private readonly secret = randomBytes(32);
 
-  /** Pages `items` (already in key order, starting after the offset's key) as the request asks. */
+  /**
+   * One page of the list that `itemsAfter(key)` yields in key order from just after `key`, as the request's
+   * limit and offset ask. Only `limit + 1` items are walked, never the whole list.
+   */
   paginate<T>(request: PageRequest, keyOf: (item: T) => string, itemsAfter: (key?: string) => Iterable<T>): PageResult<T> {
     const limit = readLimit(request.query.get('limit'));
     const scope = scopeOf(request);

@@ -4,28 +4,27 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiRouter } from './api-router.js';
 import { CONTROL_PREFIX, handleControl, type ControlDeps } from './control-api.js';
 import { errorPhrase } from './error-phrase.js';
-import type { FaultInjector } from './fault-injector.js';
 import { readBody, readEnvelope, sendReply } from './http-io.js';
 import { OptFields } from './opt-fields.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { RequestLog } from './request-log.js';
 import type { Reply } from './route.js';
 import type { Random } from './seeded-random.js';
 import { errorBody, SimHttpError } from './sim-http-error.js';
 
 /**
  * One HTTP request through the simulator. API requests (under /api/1.0) go: log → bearer token (401) →
- * rate limits (429) → latency → injected faults → route → reply. Control requests only check the token.
+ * rate limits (429; Asana limits per token, so an unknown token is refused first) → latency → injected
+ * faults → route → reply. Control requests (/_simulator/) only check the token.
  */
 export interface HandlerDeps extends ControlDeps {
   router: ApiRouter;
   limiter: RateLimiter;
-  log: RequestLog;
-  faults: FaultInjector;
   /** Draws the `phrase` of 500 answers. */
   phraseRandom: Random;
   token: string;
   origin: string;
+  /** True once close() began: answers then end their connection so that close() need not wait for keep-alive. */
+  closing: () => boolean;
 }
 
 export const API_BASE_PATH = '/api/1.0';
@@ -35,6 +34,10 @@ export function createRequestHandler(deps: HandlerDeps): (request: IncomingMessa
   const authorized = (request: IncomingMessage): boolean =>
     timingSafeEqual(digest(request.headers.authorization ?? ''), expectedToken);
   const toReply = (error: unknown): Reply => replyForError(error, () => errorPhrase(deps.phraseRandom));
+  const send = (response: ServerResponse, reply: Reply, pretty = false): void => {
+    if (deps.closing()) response.setHeader('connection', 'close');
+    sendReply(response, reply, pretty);
+  };
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const method = request.method ?? 'GET';
@@ -49,10 +52,14 @@ export function createRequestHandler(deps: HandlerDeps): (request: IncomingMessa
         endedAt: Date.now(),
       });
     });
-    if (!authorized(request)) return sendReply(response, toReply(SimHttpError.notAuthorized()));
+    if (!authorized(request)) {
+      send(response, toReply(SimHttpError.notAuthorized()));
+      return;
+    }
     const admission = deps.limiter.admit(method === 'GET' || method === 'HEAD' ? 'read' : 'write', startedAt);
     if (!admission.admitted) {
-      return sendReply(response, toReply(SimHttpError.tooManyRequests(admission.retryAfterSeconds)));
+      send(response, toReply(SimHttpError.tooManyRequests(admission.retryAfterSeconds)));
+      return;
     }
     response.on('close', admission.release);
     const body = await readBody(request);
@@ -63,8 +70,7 @@ export function createRequestHandler(deps: HandlerDeps): (request: IncomingMessa
       request.socket.destroy();
       return;
     }
-    if (fault?.kind === 'fail') return sendReply(response, toReply(fault.error));
-    sendReply(response, route(method, url, body), url.searchParams.has('opt_pretty'));
+    send(response, fault === undefined ? route(method, url, body) : toReply(fault.error), url.searchParams.has('opt_pretty'));
   }
 
   function route(method: string, url: URL, body: string): Reply {
@@ -85,12 +91,15 @@ export function createRequestHandler(deps: HandlerDeps): (request: IncomingMessa
   }
 
   async function handleControlRequest(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    if (!authorized(request)) return sendReply(response, toReply(SimHttpError.notAuthorized()));
+    if (!authorized(request)) {
+      send(response, toReply(SimHttpError.notAuthorized()));
+      return;
+    }
     const body = await readBody(request);
     try {
-      sendReply(response, handleControl(deps, request.method ?? 'GET', url.pathname, body));
+      send(response, handleControl(deps, request.method ?? 'GET', url.pathname, body));
     } catch (error) {
-      sendReply(response, toReply(error));
+      send(response, toReply(error));
     }
   }
 

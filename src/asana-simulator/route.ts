@@ -31,6 +31,9 @@ export interface Route {
   handle(context: RouteContext): Reply;
 }
 
+/** getUsersForWorkspace and getUsersForTeam are unpaginated: "sorted alphabetically and limited to 2000". */
+export const UNPAGINATED_USERS_CAP = 2000;
+
 export interface RouteDeps {
   store: SimStore;
   render: RecordRenderer;

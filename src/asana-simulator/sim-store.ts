@@ -58,6 +58,7 @@ export interface TeamInput {
   visibility?: TeamVisibility;
 }
 
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
 /** Asana gids are 16-digit numeric strings; a fixed width keeps string order equal to numeric order. */
 const FIRST_GID = 1_200_000_000_000_001;
 /** Asana does not document the visibility of a team created without one; the simulator picks the tightest. */
@@ -86,9 +87,9 @@ export class SimStore {
     return ref.includes('@') ? this.usersByEmail.get(ref.toLowerCase()) : this.usersByGid.get(ref);
   }
 
-  getUser(ref: string, param = 'user'): UserRecord {
+  getUser(ref: string): UserRecord {
     const user = this.findUser(ref);
-    if (user === undefined) throw SimHttpError.notRecognized(param, ref);
+    if (user === undefined) throw SimHttpError.notRecognized('user', ref);
     return user;
   }
 
@@ -105,18 +106,20 @@ export class SimStore {
   /** addUser for the workspace: invites an unknown email, re-activates a removed member, else no change. */
   addToWorkspace(ref: string): UserRecord {
     const user = this.findUser(ref);
-    if (user === undefined) {
-      if (!ref.includes('@')) throw SimHttpError.notRecognized('user', ref);
-      // An invited person shows under their email until they set a name.
-      return this.createUser(ref, ref, false);
+    if (user !== undefined) {
+      user.membership.active = true;
+      return user;
     }
-    user.membership.active = true;
-    return user;
+    if (!EMAIL.test(ref)) throw SimHttpError.notRecognized('user', ref);
+    // An invited person shows under their email until they set a name.
+    return this.createUser(ref, ref, false);
   }
 
   /** Direct seeding ("added by hand in Asana"): an active member with that name. */
   seedMember(name: string, email: string): UserRecord {
-    const user = this.addToWorkspace(email);
+    const user = this.findUser(email);
+    if (user === undefined) return this.createUser(name, email, false);
+    user.membership.active = true;
     if (user.name !== name && !user.serviceAccount) {
       this.peopleByName.remove(user);
       user.name = name;
@@ -149,9 +152,9 @@ export class SimStore {
     return team;
   }
 
-  getTeam(gid: string, param = 'team'): TeamRecord {
+  getTeam(gid: string): TeamRecord {
     const team = this.teamsByGid.get(gid);
-    if (team === undefined) throw SimHttpError.notRecognized(param, gid);
+    if (team === undefined) throw SimHttpError.notRecognized('team', gid);
     return team;
   }
 
@@ -184,13 +187,7 @@ export class SimStore {
   }
 
   users(): SimUser[] {
-    return Array.from(this.people.after(), (user) => ({
-      gid: user.gid,
-      name: user.name,
-      email: user.email,
-      active: user.membership.active,
-      guest: user.membership.guest,
-    }));
+    return Array.from(this.people.after(), toSimUser);
   }
 
   teams(): SimTeam[] {
@@ -233,6 +230,10 @@ export class SimStore {
     if (gid === this.workspace.gid) gid = String(this.nextGid++);
     return gid;
   }
+}
+
+export function toSimUser(user: UserRecord): SimUser {
+  return { gid: user.gid, name: user.name, email: user.email, active: user.membership.active, guest: user.membership.guest };
 }
 
 /** Asana's "sorted alphabetically": by name, case-insensitively; the gid breaks ties. */

@@ -9,7 +9,7 @@ import { API_BASE_PATH, createRequestHandler } from './request-handler.js';
 import { RequestLog } from './request-log.js';
 import type { RouteDeps } from './route.js';
 import { createRandom } from './seeded-random.js';
-import { SimStore } from './sim-store.js';
+import { SimStore, toSimUser } from './sim-store.js';
 import { resolveSettings, seedList } from './simulator-settings.js';
 import { teamRoutes } from './team-routes.js';
 import type { AsanaSimulator, SimulatorOptions } from './types.js';
@@ -39,6 +39,7 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
   });
 
   const server = createServer();
+  let closing = false;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => {
@@ -70,6 +71,7 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
       phraseRandom: createRandom(settings.seed + 1),
       token: settings.token,
       origin,
+      closing: () => closing,
     }),
   );
 
@@ -78,19 +80,26 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     origin,
     token: settings.token,
     workspaceGid: store.workspace.gid,
-    setFaults: (next) => faults.set(next),
-    clearFaults: () => faults.clear(),
+    setFaults: (next) => {
+      faults.set(next);
+    },
+    clearFaults: () => {
+      faults.clear();
+    },
     requests: () => log.list(),
-    clearRequests: () => log.clear(),
+    clearRequests: () => {
+      log.clear();
+    },
     users: () => store.users(),
     teams: () => store.teams(),
-    addUser: ({ name, email }) => {
-      const user = store.seedMember(name, email);
-      return { gid: user.gid, name: user.name, email: user.email, active: user.membership.active, guest: user.membership.guest };
-    },
+    addUser: ({ name, email }) => toSimUser(store.seedMember(name, email)),
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
+        closing = true;
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
         // Idle keep-alive sockets would hold close() open; requests in flight still get their answers.
         server.closeIdleConnections();
       }),

@@ -6,13 +6,13 @@ import {
   requireString,
   requireWorkspace,
   take,
+  UNPAGINATED_USERS_CAP,
   type Reply,
   type Route,
   type RouteDeps,
 } from './route.js';
 import { SimHttpError } from './sim-http-error.js';
 import { alphabeticalKey, TEAM_VISIBILITIES, type TeamMembershipRecord, type TeamVisibility } from './sim-store.js';
-import { UNPAGINATED_USERS_CAP } from './workspace-routes.js';
 
 /**
  * Teams and their members: createTeam, getTeam, updateTeam, addUserForTeam, removeUserForTeam,

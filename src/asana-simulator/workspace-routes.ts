@@ -1,4 +1,15 @@
-import { empty, ok, paged, requireString, requireWorkspace, take, where, type Route, type RouteDeps } from './route.js';
+import {
+  empty,
+  ok,
+  paged,
+  requireString,
+  requireWorkspace,
+  take,
+  UNPAGINATED_USERS_CAP,
+  where,
+  type Route,
+  type RouteDeps,
+} from './route.js';
 import { SimHttpError } from './sim-http-error.js';
 import type { TeamRecord, UserRecord } from './sim-store.js';
 
@@ -7,9 +18,6 @@ import type { TeamRecord, UserRecord } from './sim-store.js';
  * removeUserForWorkspace, getUsersForWorkspace, getWorkspaceMembershipsForWorkspace, getTeamsForWorkspace
  * (facts.md §2.3).
  */
-/** getUsersForWorkspace and getUsersForTeam are unpaginated: "sorted alphabetically and limited to 2000". */
-export const UNPAGINATED_USERS_CAP = 2000;
-
 export function workspaceRoutes(deps: RouteDeps): Route[] {
   const { store, render, pages } = deps;
   return [
@@ -64,12 +72,12 @@ export function workspaceRoutes(deps: RouteDeps): Route[] {
         requireWorkspace(deps, params[0]);
         const ref = query.get('user');
         const only = ref === null ? undefined : store.getUser(ref);
-        // A membership's gid follows its user's, so user-gid order is membership order; removed people keep
+        // A membership's gid follows its user's, so user-gid order is membership order. Removed people keep
         // their membership with is_active false, which is how a client sees the removal.
         const result = pages.paginate<UserRecord>(
           page,
           (user) => user.gid,
-          (after) => (only === undefined ? store.peopleAfter(after) : [only].filter((user) => after === undefined || user.gid > after)),
+          (after) => where(only === undefined ? store.peopleAfter(after) : [only], (user) => after === undefined || user.gid > after),
         );
         return paged(result, (user) => render.workspaceMembership(user, fields, 'compact'));
       },

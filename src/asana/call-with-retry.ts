@@ -46,10 +46,8 @@ export async function callWithRetry(context: RetryContext, call: AsanaCall): Pro
       release();
     }
     const status = outcome.ok ? outcome.status : outcome.error.status;
-    logger?.debug(
-      { operation, method: request.method, path: request.path, attempt, status, ms: Math.round(performance.now() - sentAt) },
-      'asana request',
-    );
+    const ms = Math.round(performance.now() - sentAt);
+    logger?.debug({ operation, method: request.method, path: request.path, attempt, status, ms }, 'asana request');
     if (outcome.ok) return outcome.envelope;
 
     const { error } = outcome;
@@ -62,7 +60,10 @@ export async function callWithRetry(context: RetryContext, call: AsanaCall): Pro
     firstFailureAt ??= now;
     const waitMs = pausedMs ?? backoffDelayMs(attempt, context.random);
     if (now - firstFailureAt + waitMs >= context.retryBudgetMs) throw error;
-    logger?.warn({ operation, method: request.method, path: request.path, attempt, status, waitMs }, 'asana call retrying');
+    logger?.warn(
+      { operation, method: request.method, path: request.path, attempt, status, waitMs },
+      'asana call retrying',
+    );
     // After a 429 the limiter's pause is the wait (acquire blocks until it ends); otherwise back off here.
     if (pausedMs === undefined) await sleep(waitMs);
   }

@@ -21,7 +21,7 @@ export interface AsanaClientOptions {
   token: string;
   /** One per token, shared by every client that uses that token: Asana's limits are per token. */
   limiter: RateLimiter;
-  /** Per-request headers and body timeouts; default 30 s. */
+  /** Per-request headers and body timeouts; default 30 s. undici checks them about once a second. */
   requestTimeoutMs?: number;
   /** Total time spent retrying one call; default 20 s. */
   retryBudgetMs?: number;
@@ -42,7 +42,12 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   // One keep-alive pool per origin; the limiter, not the pool, bounds how many requests are in flight.
   const pool = new Pool(base.origin, { connect: { timeout: timeoutMs } });
-  const sendContext = { dispatcher: pool, basePath: base.pathname.replace(/\/+$/, ''), token: options.token, timeoutMs };
+  const sendContext = {
+    dispatcher: pool,
+    basePath: base.pathname.replace(/\/+$/, ''),
+    token: options.token,
+    timeoutMs,
+  };
   const retryContext = {
     send: (request: AsanaRequest) => sendRequest(sendContext, request),
     limiter: options.limiter,
@@ -55,15 +60,17 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
     callWithRetry(retryContext, { operation, request, repeatability });
   const one = async <T>(operation: string, request: AsanaRequest, repeatability?: Repeatability): Promise<T> =>
     (await call(operation, request, repeatability)).data as T;
-  const page = async <T>(operation: string, request: AsanaRequest): Promise<Page<T>> => toPage<T>(await call(operation, request));
+  const page = async <T>(operation: string, request: AsanaRequest): Promise<Page<T>> =>
+    toPage<T>(await call(operation, request));
   const none = async (operation: string, request: AsanaRequest): Promise<void> => {
     await call(operation, request);
   };
 
-  // Everything below is repeatable ('always') except createTeam: GETs are reads, and Asana's addUser, removeUser
+  // Every operation is repeatable ('always') except createTeam: GETs only read, and Asana's addUser, removeUser
   // and PUT /teams leave the same state however often they are applied.
   return {
-    getUser: (user, opts) => one<AsanaUser>('getUser', { method: 'GET', path: `/users/${seg(user)}`, query: fields(opts) }),
+    getUser: (user, opts) =>
+      one<AsanaUser>('getUser', { method: 'GET', path: `/users/${seg(user)}`, query: fields(opts) }),
     getUsers: (opts) =>
       page<AsanaUser>('getUsers', {
         method: 'GET',
@@ -78,13 +85,18 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
         data: { user },
       }),
     removeUserForWorkspace: (workspace, user) =>
-      none('removeUserForWorkspace', { method: 'POST', path: `/workspaces/${seg(workspace)}/removeUser`, data: { user } }),
+      none('removeUserForWorkspace', {
+        method: 'POST',
+        path: `/workspaces/${seg(workspace)}/removeUser`,
+        data: { user },
+      }),
     // Asana allows two teams with one name, so a repeated POST /teams may create a duplicate.
     createTeam: (team, opts) =>
       one<AsanaTeam>('createTeam', { method: 'POST', path: '/teams', query: fields(opts), data: team }, 'if-not-sent'),
     updateTeam: (team, changes, opts) =>
       one<AsanaTeam>('updateTeam', { method: 'PUT', path: `/teams/${seg(team)}`, query: fields(opts), data: changes }),
-    getTeam: (team, opts) => one<AsanaTeam>('getTeam', { method: 'GET', path: `/teams/${seg(team)}`, query: fields(opts) }),
+    getTeam: (team, opts) =>
+      one<AsanaTeam>('getTeam', { method: 'GET', path: `/teams/${seg(team)}`, query: fields(opts) }),
     getTeamsForWorkspace: (workspace, opts) =>
       page<AsanaTeam>('getTeamsForWorkspace', {
         method: 'GET',
@@ -92,7 +104,11 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
         query: paging(opts),
       }),
     addUserForTeam: (team, user) =>
-      one<AsanaTeamMembership>('addUserForTeam', { method: 'POST', path: `/teams/${seg(team)}/addUser`, data: { user } }),
+      one<AsanaTeamMembership>('addUserForTeam', {
+        method: 'POST',
+        path: `/teams/${seg(team)}/addUser`,
+        data: { user },
+      }),
     removeUserForTeam: (team, user) =>
       none('removeUserForTeam', { method: 'POST', path: `/teams/${seg(team)}/removeUser`, data: { user } }),
     getTeamMembershipsForTeam: (team, opts) =>

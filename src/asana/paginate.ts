@@ -7,7 +7,9 @@ import type { Page } from './types.js';
  *
  *   for await (const user of paginate((offset) => client.getUsers({ workspace, limit: 100, offset }))) { … }
  */
-export async function* paginate<T>(fetchPage: (offset?: string) => Promise<Page<T>>): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(
+  fetchPage: (offset?: string) => Promise<Page<T>>,
+): AsyncGenerator<T, void, undefined> {
   let offset: string | undefined;
   do {
     const page = await fetchPage(offset);

@@ -55,7 +55,8 @@ export async function sendRequest(context: SendContext, request: AsanaRequest): 
   } catch (cause) {
     const code = errorCode(cause);
     // Status 0: no answer from Asana. Whether the request got there is unknown, so repeating may succeed.
-    return { ok: false, error: new AsanaError(0, [redact(code, context.token)], true), notSent: NOT_SENT_CODES.has(code) };
+    const error = new AsanaError(0, [redact(code, context.token)], true);
+    return { ok: false, error, notSent: NOT_SENT_CODES.has(code) };
   }
 
   const status = response.statusCode;

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { resolveAttributePath, formatAttributeRef } from '../scim/attribute-path.js';
 import { ScimError } from '../scim/errors.js';
-import { parseFilter } from '../scim/filter.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
-import { ifMatchSatisfied } from '../scim/version.js';
 import { StoreConflict, type AsanaWork, type MappingStore, type UserRecord } from '../store/mapping-store.js';
-import { scimErrorFromAsana } from './asana-failure.js';
+import { settleOutcome } from './settle-outcome.js';
+import { toListOptions, type ResourceQuery } from './list-options.js';
 import { toScimUser } from './user-resource.js';
+import { assertIfMatch, conflictToScim, shouldRetryWrite } from './write-conflicts.js';
 import type { WorkRunner } from './work-runner.js';
 
 export interface UserServiceDeps {
@@ -20,14 +19,6 @@ export interface UserServiceDeps {
   readonly newId?: () => string;
 }
 
-export interface UserQuery {
-  readonly filter?: string;
-  readonly startIndex: number;
-  readonly count: number;
-  readonly sortBy?: string;
-  readonly descending: boolean;
-}
-
 /** A SCIM user with the version its ETag is made from. */
 export interface UserView {
   readonly resource: Record<string, unknown>;
@@ -36,9 +27,6 @@ export interface UserView {
 
 /** RFC 5322 is looser, but Asana invites by address and its own SCIM requires userName to be one. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Lost-update protection: a write re-reads and retries when another write to the same user won the race. */
-const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * SCIM intent for Users turned into store writes and Asana work (RFC 7644 §3.3–3.6). Reads come from the store
@@ -57,17 +45,9 @@ export class UserService {
     return this.view(await this.require(id), baseUrl);
   }
 
-  async list(query: UserQuery, baseUrl: string): Promise<{ total: number; users: UserView[] }> {
-    const filter = query.filter === undefined ? undefined : parseFilter(query.filter, userResource);
-    let sortBy: string | undefined;
-    if (query.sortBy !== undefined) {
-      const ref = resolveAttributePath(userResource, query.sortBy);
-      if (!ref) throw ScimError.invalidValue(`sortBy names an unknown attribute: ${query.sortBy}`);
-      sortBy = formatAttributeRef(ref);
-    }
+  async list(query: ResourceQuery, baseUrl: string): Promise<{ total: number; users: UserView[] }> {
     const { store } = this.deps;
-    const page = await store.listUsers({ ...(filter ? { filter } : {}), ...(sortBy ? { sortBy } : {}),
-      startIndex: query.startIndex, count: query.count, descending: query.descending });
+    const page = await store.listUsers(toListOptions(query, userResource));
     const groups = await store.groupsOfUsers(page.items.map((u) => u.id));
     return {
       total: page.total,
@@ -99,10 +79,9 @@ export class UserService {
       throw error;
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-    if (outcome.kind === 'refused') {
-      await this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id));
-      throw scimErrorFromAsana(outcome.error);
-    }
+    await settleOutcome(outcome, this.deps.store, () =>
+      this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id)),
+    );
     return this.get(user.id, baseUrl);
   }
 
@@ -122,7 +101,7 @@ export class UserService {
   async delete(id: string, ifMatch: string | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.require(id);
-      this.checkIfMatch(ifMatch, current);
+      assertIfMatch(ifMatch, current.version, `User ${id}`);
       const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
       const work: AsanaWork[] = current.active
         ? [{ kind: 'removeUserFromWorkspace', userId: id, user: current.asanaGid ?? current.userName }]
@@ -131,14 +110,13 @@ export class UserService {
       try {
         items = await this.deps.store.deleteUser(id, current.version, work);
       } catch (error) {
-        if (this.shouldRetry(error, ifMatch, attempt)) continue;
-        throw this.conflictToScim(error, id);
+        if (shouldRetryWrite(error, ifMatch, attempt)) continue;
+        throw conflictToScim(error, `User ${id}`, 'userName');
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      if (outcome.kind === 'refused') {
-        await this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id));
-        throw scimErrorFromAsana(outcome.error);
-      }
+      await settleOutcome(outcome, this.deps.store, () =>
+        this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id)),
+      );
       return;
     }
   }
@@ -151,7 +129,7 @@ export class UserService {
   ): Promise<UserView> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.require(id);
-      this.checkIfMatch(ifMatch, current);
+      assertIfMatch(ifMatch, current.version, `User ${id}`);
       const { id: _id, ...input } = compute(current);
       assertImmutableUnchanged(current.data, input, userResource);
       const userName = this.userNameOf(input);
@@ -177,14 +155,13 @@ export class UserService {
       try {
         items = await this.deps.store.updateUser(next, current.version, work);
       } catch (error) {
-        if (this.shouldRetry(error, ifMatch, attempt)) continue;
-        throw this.conflictToScim(error, id);
+        if (shouldRetryWrite(error, ifMatch, attempt)) continue;
+        throw conflictToScim(error, `User ${id}`, 'userName');
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      if (outcome.kind === 'refused') {
-        await this.deps.store.revertUser(id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id));
-        throw scimErrorFromAsana(outcome.error);
-      }
+      await settleOutcome(outcome, this.deps.store, () =>
+        this.deps.store.revertUser(id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id)),
+      );
       return this.get(id, baseUrl);
     }
   }
@@ -222,24 +199,5 @@ export class UserService {
   private async view(user: UserRecord, baseUrl: string): Promise<UserView> {
     const groups = (await this.deps.store.groupsOfUsers([user.id])).get(user.id) ?? [];
     return { resource: toScimUser(user, groups, baseUrl), version: user.version };
-  }
-
-  private checkIfMatch(ifMatch: string | undefined, current: UserRecord): void {
-    if (!ifMatchSatisfied(ifMatch, current.version)) {
-      throw ScimError.preconditionFailed(`User ${current.id} has changed (version ${current.version})`);
-    }
-  }
-
-  /** Without If-Match a racing write is simply re-applied on the new state; with it, the client asked for 412. */
-  private shouldRetry(error: unknown, ifMatch: string | undefined, attempt: number): boolean {
-    return error instanceof StoreConflict && error.reason === 'version' && ifMatch === undefined &&
-      attempt < MAX_WRITE_ATTEMPTS;
-  }
-
-  private conflictToScim(error: unknown, id: string): unknown {
-    if (!(error instanceof StoreConflict)) return error;
-    if (error.reason === 'missing') return ScimError.notFound(`User ${id} not found`);
-    if (error.reason === 'version') return ScimError.preconditionFailed(`User ${id} has changed`);
-    return ScimError.uniqueness('userName is already taken');
   }
 }

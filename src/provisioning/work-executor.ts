@@ -1,4 +1,5 @@
 import { AsanaError } from '../asana/asana-error.js';
+import { paginate } from '../asana/paginate.js';
 import type { AsanaApi } from '../asana/types.js';
 import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
 
@@ -35,6 +36,8 @@ export class WorkExecutor {
         await ignoreNotFound(this.asana.removeUserForWorkspace(this.workspaceGid, work.user));
         return { kind: 'none' };
       case 'createTeam': {
+        const existing = await this.findUnlinkedTeam(work.name);
+        if (existing) return { kind: 'teamLinked', groupId: work.groupId, asanaGid: existing };
         const team = await this.asana.createTeam({ name: work.name, organization: this.workspaceGid });
         return { kind: 'teamLinked', groupId: work.groupId, asanaGid: team.gid };
       }
@@ -54,8 +57,25 @@ export class WorkExecutor {
     }
   }
 
+  /**
+   * Asana allows duplicate team names and cannot delete teams, so a create looks first: an existing team of that
+   * name that no group is linked to is linked instead (Okta's "push to an existing group"). The same look-up makes
+   * a retried create whose first attempt's outcome was unknown link the team that attempt made, not a second one.
+   */
+  private async findUnlinkedTeam(name: string): Promise<string | undefined> {
+    const wanted = name.trim().toLowerCase();
+    const teams = paginate((offset) =>
+      this.asana.getTeamsForWorkspace(this.workspaceGid, { limit: 100, opt_fields: ['name'], ...(offset ? { offset } : {}) }),
+    );
+    for await (const team of teams) {
+      if (team.name?.trim().toLowerCase() === wanted && !(await this.store.isTeamLinked(team.gid))) return team.gid;
+    }
+    return undefined;
+  }
+
+  /** The team of a group, also of a deleted one whose clean-up is queued. */
   private async teamGid(groupId: string): Promise<string> {
-    const group = await this.store.getGroup(groupId);
+    const group = await this.store.getGroup(groupId, { includeDeleted: true });
     if (!group?.asanaGid) throw new WaitingForDependency(`the Asana team of group ${groupId} is not created yet`);
     return group.asanaGid;
   }

@@ -17,14 +17,23 @@ export interface WorkRunnerOptions {
   readonly random?: () => number;
 }
 
+/** Memberships (phase 1) need the team and the workspace membership (phase 0) first. */
+function phaseOf(item: WorkItem): 0 | 1 {
+  return item.work.kind === 'addUserToTeam' || item.work.kind === 'removeUserFromTeam' ? 1 : 0;
+}
+
 /** What became of a request's work by its deadline. */
 export type RunOutcome =
   | { readonly kind: 'synced' }
   | { readonly kind: 'pending' }
-  /** Asana refused for good while the request was still waiting; `applied` says whether earlier items got through. */
-  | { readonly kind: 'refused'; readonly error: AsanaError; readonly applied: boolean };
+  /**
+   * Asana refused `item` for good while the request was still waiting (the item is still queued); `applied`
+   * says whether other items of the request got through.
+   */
+  | { readonly kind: 'refused'; readonly error: AsanaError; readonly item: WorkItem; readonly applied: boolean };
 
-type ItemResult = 'done' | 'deferred' | 'skipped' | 'failed' | { refused: AsanaError };
+type Refusal = { readonly refused: AsanaError; readonly item: WorkItem };
+type ItemResult = 'done' | 'deferred' | 'skipped' | 'failed' | Refusal;
 
 /**
  * Drives queued Asana work until Asana agrees: at once for the request that queued it (the fast path), then in a
@@ -52,18 +61,7 @@ export class WorkRunner {
   async runNow(items: readonly WorkItem[], deadlineMs: number): Promise<RunOutcome> {
     if (items.length === 0) return { kind: 'synced' };
     const waiting = { active: true };
-    const byKey = new Map<string, WorkItem[]>();
-    for (const item of items) byKey.set(item.orderKey, [...(byKey.get(item.orderKey) ?? []), item]);
-    const chains = [...byKey.values()].map(async (chain) => {
-      const results: ItemResult[] = [];
-      for (const item of chain) {
-        const result = await this.runOne(item, waiting);
-        results.push(result);
-        if (result !== 'done') break;
-      }
-      return results;
-    });
-    const all = this.track(Promise.all(chains));
+    const all = this.track(this.runPhases(items, waiting));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
       timer = setTimeout(() => resolve('deadline'), deadlineMs);
@@ -75,12 +73,41 @@ export class WorkRunner {
       this.wake();
       return { kind: 'pending' };
     }
-    const results = settled.flat();
-    const refusal = results.find((r): r is { refused: AsanaError } => typeof r === 'object');
-    if (refusal) return { kind: 'refused', error: refusal.refused, applied: results.includes('done') };
+    const results = settled;
+    const refusal = results.find((r): r is Refusal => typeof r === 'object');
+    if (refusal) {
+      return { kind: 'refused', error: refusal.refused, item: refusal.item, applied: results.includes('done') };
+    }
     if (results.length === items.length && results.every((r) => r === 'done')) return { kind: 'synced' };
     this.wake();
     return { kind: 'pending' };
+  }
+
+  /**
+   * A team's membership needs the team (and the user in the workspace), so a request's work runs in two phases:
+   * workspace and team work first, then memberships. Within a phase, each order key's items run in order and
+   * different keys run in parallel. A phase that does not finish leaves the rest to the background loop.
+   */
+  private async runPhases(items: readonly WorkItem[], waiting: { active: boolean }): Promise<ItemResult[]> {
+    const results: ItemResult[] = [];
+    for (const phase of [0, 1]) {
+      const byKey = new Map<string, WorkItem[]>();
+      for (const item of items.filter((i) => phaseOf(i) === phase)) {
+        byKey.set(item.orderKey, [...(byKey.get(item.orderKey) ?? []), item]);
+      }
+      const chains = [...byKey.values()].map(async (chain) => {
+        const chainResults: ItemResult[] = [];
+        for (const item of chain) {
+          const result = await this.runOne(item, waiting);
+          chainResults.push(result);
+          if (result !== 'done') break;
+        }
+        return chainResults;
+      });
+      results.push(...(await Promise.all(chains)).flat());
+      if (results.some((r) => r !== 'done')) break;
+    }
+    return results;
   }
 
   /** Starts the background loop, which also resumes whatever a previous process left pending. */
@@ -158,13 +185,15 @@ export class WorkRunner {
         return 'done';
       } catch (error) {
         if (error instanceof AsanaError && error.permanent) {
-          if (waiting?.active) return { refused: error };
+          if (waiting?.active) return { refused: error, item };
           await store.failWork(item, describeFailure(error));
           log.warn({ status: error.status }, 'asana refused queued work');
           return 'failed';
         }
         const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;
-        const delay = retryAfter ?? this.backoff(item.attempts);
+        // Waiting for a dependency is not Asana failing: look again soon rather than backing off.
+        const delay =
+          error instanceof WaitingForDependency ? (this.options.backoffBaseMs ?? 1000) : (retryAfter ?? this.backoff(item.attempts));
         await store.deferWork(item, describeFailure(error), this.now() + delay);
         const level = error instanceof AsanaError || error instanceof WaitingForDependency ? 'info' : 'error';
         log[level]({ err: error, attempts: item.attempts + 1, retryInMs: delay }, 'asana work deferred');

@@ -8,26 +8,37 @@ import { isJsonObject, jsonEqual } from './json-value.js';
  * (addresses) elements are the same when they are equal as JSON.
  */
 export function isSameElement(def: AttributeDefinition, a: unknown, b: unknown): boolean {
+  const keyA = identityKey(def, a);
+  const keyB = identityKey(def, b);
+  return keyA !== undefined || keyB !== undefined ? keyA === keyB : jsonEqual(a, b);
+}
+
+/** The string form of an element's `value`, when it has one; lets large member lists be indexed, not scanned. */
+function identityKey(def: AttributeDefinition, element: unknown): string | undefined {
   const valueDef = findAttribute(def.subAttributes, 'value');
-  if (valueDef && isJsonObject(a) && isJsonObject(b) && a['value'] !== undefined && b['value'] !== undefined) {
-    const [x, y] = [a['value'], b['value']];
-    if (typeof x === 'string' && typeof y === 'string' && !valueDef.caseExact) return x.toLowerCase() === y.toLowerCase();
-    return jsonEqual(x, y);
-  }
-  return jsonEqual(a, b);
+  const value = valueDef && isJsonObject(element) ? element['value'] : undefined;
+  if (typeof value !== 'string') return undefined;
+  return valueDef?.caseExact ? value : value.toLowerCase();
 }
 
 /**
  * Adds values to a list the way RFC 7644 §3.5.2.1 adds to a multi-valued attribute: a value already present is not
  * repeated (its sub-attributes are merged into the existing element instead), a new one is appended.
- * Mutates and returns `list`; returns the elements that received a value, for primary handling.
+ * Mutates and returns `list`'s touched elements, for primary handling.
  */
 export function addElements(def: AttributeDefinition, list: unknown[], added: readonly unknown[]): unknown[] {
+  const index = new Map<string, unknown>();
+  for (const element of list) {
+    const key = identityKey(def, element);
+    if (key !== undefined && !index.has(key)) index.set(key, element);
+  }
   const touched: unknown[] = [];
   for (const value of added) {
-    const existing = list.find((element) => isSameElement(def, element, value));
+    const key = identityKey(def, value);
+    const existing = key === undefined ? list.find((element) => isSameElement(def, element, value)) : index.get(key);
     if (existing === undefined) {
       list.push(value);
+      if (key !== undefined) index.set(key, value);
       touched.push(value);
     } else {
       if (isJsonObject(existing) && isJsonObject(value)) Object.assign(existing, value);
@@ -35,6 +46,20 @@ export function addElements(def: AttributeDefinition, list: unknown[], added: re
     }
   }
   return touched;
+}
+
+/** The elements of `list` that are none of `removed` (same identity as isSameElement). */
+export function withoutElements(
+  def: AttributeDefinition,
+  list: readonly unknown[],
+  removed: readonly unknown[],
+): unknown[] {
+  const keys = new Set(removed.map((value) => identityKey(def, value)).filter((key) => key !== undefined));
+  const unkeyed = removed.filter((value) => identityKey(def, value) === undefined);
+  return list.filter((element) => {
+    const key = identityKey(def, element);
+    return key === undefined ? !unkeyed.some((value) => jsonEqual(element, value)) : !keys.has(key);
+  });
 }
 
 export function countPrimary(list: readonly unknown[]): number {

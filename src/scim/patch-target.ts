@@ -5,7 +5,7 @@ import { ScimError } from './errors.js';
 import type { Filter } from './filter-ast.js';
 import { matchesFilter } from './filter-predicate.js';
 import { isJsonObject, jsonEqual, type JsonObject } from './json-value.js';
-import { addElements, isSameElement, keepSinglePrimary } from './multi-valued.js';
+import { addElements, keepSinglePrimary, withoutElements } from './multi-valued.js';
 import type { PatchPath } from './path.js';
 
 export type PatchOp = 'add' | 'replace' | 'remove';
@@ -83,12 +83,16 @@ function applyMultiValued(holder: JsonObject, op: PatchOp, path: PatchPath, valu
   }
   const { filter, subAttribute } = path;
   const selected = list.filter(
-    (element): element is JsonObject => isJsonObject(element) && (!filter || elementMatches(path.attr, filter, element)),
+    (element): element is JsonObject =>
+      isJsonObject(element) && (!filter || elementMatches(path.attr, filter, element)),
   );
   if (op === 'remove') {
     // RFC 7644 §3.5.2.2: matching values are removed. Nothing matching is a no-op, so a retried removal succeeds.
     if (subAttribute) for (const element of selected) assignSubAttribute(element, subAttribute, undefined, label);
-    else setOrDelete(holder, def.name, nonEmpty(list.filter((element) => !selected.includes(element as JsonObject))));
+    else {
+      const gone = new Set<unknown>(selected);
+      setOrDelete(holder, def.name, nonEmpty(list.filter((element) => !gone.has(element))));
+    }
     return;
   }
   const created = selected.length === 0;
@@ -138,7 +142,7 @@ function applyWholeList(
         return;
       }
       // Entra's default remove-member is `path: "members"` with a value list: only the listed values go.
-      setOrDelete(holder, def.name, nonEmpty(list.filter((element) => !values.some((v) => isSameElement(def, element, v)))));
+      setOrDelete(holder, def.name, nonEmpty(withoutElements(def, list, values)));
       return;
     default: {
       const unknownOp: never = op;
@@ -188,7 +192,10 @@ function collectEqualities(filter: Filter, into: JsonObject): boolean {
   }
 }
 
-/** Sets the sub-attributes named in `shape` (case-insensitively); readOnly ones in a value are ignored (Okta sends members[].display). */
+/**
+ * Sets the sub-attributes named in `shape`, matched case-insensitively. ReadOnly ones inside a value are ignored
+ * rather than refused: Okta's member adds carry `display` (idp-behaviour.md §1.4).
+ */
 function mergeSubAttributes(def: AttributeDefinition, target: JsonObject, shape: JsonObject, label: string): void {
   for (const [name, raw] of Object.entries(shape)) {
     const sub = findAttribute(def.subAttributes, name);

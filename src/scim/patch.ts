@@ -3,12 +3,7 @@ import { isJsonObject, type JsonObject } from './json-value.js';
 import { parsePatchRequest, type PatchOperation } from './patch-request.js';
 import { applyAtPath } from './patch-target.js';
 import { parsePatchPath, type PatchPath } from './path.js';
-import {
-  assertImmutableUnchanged,
-  keepServerOwned,
-  normalizeResource,
-  type ScimResource,
-} from './resource-input.js';
+import { assertImmutableUnchanged, keepServerOwned, normalizeResource, type ScimResource } from './resource-input.js';
 import type { ResourceSchema } from './schemas.js';
 
 /**
@@ -30,12 +25,13 @@ export function applyPatch(current: ScimResource, body: unknown, resource: Resou
 function applyOperation(doc: JsonObject, operation: PatchOperation, current: ScimResource, resource: ResourceSchema) {
   switch (operation.op) {
     case 'add':
-    case 'replace':
-      if (operation.path) applyAtPath(doc, operation.op, operation.path, operation.value);
-      else for (const [path, value] of expandValue(operation.value, current, resource)) {
-        applyAtPath(doc, operation.op, path, value);
-      }
+    case 'replace': {
+      const targets = operation.path
+        ? [[operation.path, operation.value] as const]
+        : expandValue(operation.value, current, resource);
+      for (const [path, value] of targets) applyAtPath(doc, operation.op, path, value);
       return;
+    }
     case 'remove':
       applyAtPath(doc, 'remove', operation.path, operation.value);
       return;

@@ -31,7 +31,9 @@ export function parsePatchPath(text: string, resource: ResourceSchema): PatchPat
   const attr: AttributeRef = { schema: ref.schema, extension: ref.extension, attribute: ref.attribute };
   if (filterText === undefined) return ref.subAttribute ? { attr, subAttribute: ref.subAttribute } : { attr };
   if (ref.subAttribute || !ref.attribute.multiValued || ref.attribute.type !== 'complex') {
-    throw ScimError.invalidPath(`"${text}": a value filter applies to a multi-valued complex attribute (RFC 7644 §3.5.2).`);
+    throw ScimError.invalidPath(
+      `"${text}": a value filter applies to a multi-valued complex attribute (RFC 7644 §3.5.2).`,
+    );
   }
   const filter = parseValueFilter(filterText, attr, resource);
   if (tail === undefined) return { attr, filter };

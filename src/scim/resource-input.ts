@@ -42,8 +42,8 @@ export function normalizeResource(raw: JsonObject, resource: ResourceSchema): Sc
  */
 export function keepServerOwned(input: ScimResource, stored: ScimResource, resource: ResourceSchema): ScimResource {
   const out: ScimResource = {};
-  for (const [key, value] of Object.entries(input)) if (key !== 'schemas') out[key] = value;
   copyReadOnly(stored, out, [...resource.common, ...resource.core.attributes]);
+  for (const [key, value] of Object.entries(input)) if (key !== 'schemas') out[key] = value;
   for (const extension of resource.extensions) {
     const from = stored[extension.id];
     if (!isJsonObject(from)) continue;
@@ -65,11 +65,17 @@ export function assertImmutableUnchanged(before: ScimResource, after: ScimResour
   for (const extension of resource.extensions) {
     const from = before[extension.id];
     const to = after[extension.id];
-    if (isJsonObject(from)) assertSchemaUnchanged(from, isJsonObject(to) ? to : {}, extension.attributes, `${extension.id}:`);
+    if (isJsonObject(from))
+      assertSchemaUnchanged(from, isJsonObject(to) ? to : {}, extension.attributes, `${extension.id}:`);
   }
 }
 
-function assertSchemaUnchanged(before: JsonObject, after: JsonObject, defs: readonly AttributeDefinition[], prefix: string) {
+function assertSchemaUnchanged(
+  before: JsonObject,
+  after: JsonObject,
+  defs: readonly AttributeDefinition[],
+  prefix: string,
+) {
   for (const def of defs) {
     if (def.multiValued) continue;
     const from = before[def.name];

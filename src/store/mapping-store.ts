@@ -96,7 +96,9 @@ export interface GroupRef {
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
   constructor(
-    readonly reason: 'uniqueness' | 'version' | 'missing',
+    /** uniqueness: a unique attribute is taken; version: the row changed meanwhile; missing: no such row;
+     *  reference: a referenced row (a group's member) does not exist. */
+    readonly reason: 'uniqueness' | 'version' | 'missing' | 'reference',
     message: string,
   ) {
     super(message);
@@ -130,7 +132,27 @@ export interface MappingStore {
     workIds: readonly number[],
   ): Promise<boolean>;
 
-  getGroup(id: string): Promise<GroupRecord | undefined>;
+  /** A live group; `includeDeleted` also finds a tombstone whose Asana clean-up is still queued. */
+  getGroup(id: string, options?: { includeDeleted?: boolean }): Promise<GroupRecord | undefined>;
+  /** Lists live groups; members are loaded only when asked (excludedAttributes=members skips the join). */
+  listGroups(options: ListOptions, withMembers: boolean): Promise<ListResult<GroupRecord>>;
+  /** The users with these ids (unknown ids are absent from the map). */
+  usersByIds(ids: readonly string[]): Promise<ReadonlyMap<string, UserRecord>>;
+  /** True when some group is already linked to this Asana team. */
+  isTeamLinked(asanaGid: string): Promise<boolean>;
+  /** StoreConflict('uniqueness') when the displayName is taken, ('reference') when a member does not exist. */
+  insertGroup(group: GroupRecord, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /** Compare-and-swap on `expectedVersion`; memberships become `group.memberIds`. */
+  updateGroup(group: GroupRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /** Tombstones the group (404 from now on) and queues its Asana clean-up; purged when that work is done. */
+  deleteGroup(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /** Like revertUser, for groups: `previous` undefined undoes a create. */
+  revertGroup(
+    id: string,
+    previous: GroupRecord | undefined,
+    writtenVersion: number | undefined,
+    workIds: readonly number[],
+  ): Promise<boolean>;
 
   /** Work whose time has come: for each order key only its oldest item, so related work runs in order. */
   dueWork(now: number, limit: number): Promise<WorkItem[]>;

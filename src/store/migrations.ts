@@ -52,9 +52,12 @@ export const migrations: readonly Migration[] = [
         sync_state TEXT NOT NULL,
         sync_attempts INTEGER NOT NULL DEFAULT 0,
         sync_error TEXT,
-        data TEXT NOT NULL
+        data TEXT NOT NULL,
+        -- A deleted group stays as a tombstone until its Asana clean-up has run (Asana cannot delete teams).
+        deleted INTEGER NOT NULL DEFAULT 0
       );
-      CREATE UNIQUE INDEX groups_display_name ON groups (display_name COLLATE NOCASE);
+      CREATE UNIQUE INDEX groups_display_name ON groups (display_name COLLATE NOCASE) WHERE deleted = 0;
+      CREATE INDEX groups_asana_gid ON groups (asana_gid);
       CREATE INDEX groups_external_id ON groups (external_id);
 
       CREATE TABLE group_members (

@@ -8,7 +8,9 @@ import { freePort, startSimulatorAndClient } from './fixtures/simulator-client.j
 
 const WORKSPACE = '1000000000000001';
 
-async function outcomeOf(promise: Promise<unknown>): Promise<{ ok: true } | { ok: false; status: number; retryable: boolean }> {
+type Outcome = { ok: true } | { ok: false; status: number; retryable: boolean };
+
+async function outcomeOf(promise: Promise<unknown>): Promise<Outcome> {
   try {
     await promise;
     return { ok: true };
@@ -22,7 +24,7 @@ const cases: {
   name: string;
   faults: FaultOptions;
   call: (client: AsanaClient, seededGid: string) => Promise<unknown>;
-  outcome: Awaited<ReturnType<typeof outcomeOf>>;
+  outcome: Outcome;
   statuses: number[];
   teams?: number;
 }[] = [
@@ -85,22 +87,28 @@ for (const { name, faults, call, outcome, statuses, teams } of cases) {
 }
 
 t.test('a 429 is waited out and retried, and its Retry-After pauses every client sharing the limiter', async (t) => {
-  const { sim, client, limiter } = await startSimulatorAndClient(t, { simulator: { seedUsers: 1 } });
+  let announceRetry = () => {};
+  const retryAnnounced = new Promise<void>((resolve) => (announceRetry = resolve));
+  // The client logs the retry right after the 429 has paused the limiter.
+  const logger = { debug: () => {}, warn: () => announceRetry() };
+  const { sim, client, limiter } = await startSimulatorAndClient(t, { simulator: { seedUsers: 1 }, client: { logger } });
   const other = createAsanaClient({ baseUrl: sim.url, token: sim.token, limiter });
   t.teardown(() => other.close());
   const gid = sim.users()[0]!.gid;
   sim.setFaults({ failNext: { count: 1, status: 429, retryAfterSeconds: 1 } });
 
   const first = client.getUser(gid);
-  while (!sim.requests().some((request) => request.status === 429)) await sleep(5);
+  await retryAnnounced;
   const second = other.getTeamsForWorkspace(sim.workspaceGid, { limit: 10 });
   await Promise.all([first, second]);
 
   const [limited, ...after] = sim.requests();
   t.equal(limited?.status, 429);
   t.same(after.map((request) => request.status), [200, 200], 'the limited call and the other one both went through');
-  // 5 ms of slack: the simulator stamps whole milliseconds from Date.now(), the limiter uses performance.now().
-  for (const request of after) t.ok(request.startedAt >= limited!.endedAt + 1000 - 5, 'sent after the pause');
+  // The pause began when the 429 reached the client, which is after the simulator received that request (its
+  // endedAt is stamped on 'close', which can come later). 5 ms of slack: the simulator stamps whole milliseconds
+  // from Date.now(), the limiter measures with performance.now().
+  for (const request of after) t.ok(request.startedAt >= limited!.startedAt + 1000 - 5, 'sent after the pause');
 });
 
 t.test('when the retry budget is spent, the last failure is thrown as a retryable AsanaError', async (t) => {

@@ -38,12 +38,13 @@ t.test('opt_fields is sent as one comma-separated parameter and decides the fiel
   const firstListed = async (opt_fields?: readonly string[]) =>
     (await client.getUsers({ workspace, limit: 1, ...(opt_fields ? { opt_fields } : {}) })).data[0]!;
   // Asana answers lists with compact records and single reads with full ones; opt_fields replaces either.
+  const onlyName = () => client.getUser(seeded.gid, { opt_fields: ['name'] });
   const cases = [
     { name: 'a list is compact by default', fetch: () => firstListed(), sent: undefined, email: undefined },
     { name: 'an empty field list sends nothing', fetch: () => firstListed([]), sent: undefined, email: undefined },
-    { name: 'a list with email asked', fetch: () => firstListed(['email', 'name']), sent: 'email,name', email: seeded.email },
-    { name: 'a single read is full by default', fetch: () => client.getUser(seeded.gid), sent: undefined, email: seeded.email },
-    { name: 'a single read with only name asked', fetch: () => client.getUser(seeded.gid, { opt_fields: ['name'] }), sent: 'name', email: undefined },
+    { name: 'a list asked for email', fetch: () => firstListed(['email', 'name']), sent: 'email,name', email: seeded.email },
+    { name: 'a single read is full', fetch: () => client.getUser(seeded.gid), sent: undefined, email: seeded.email },
+    { name: 'a single read asked for name only', fetch: onlyName, sent: 'name', email: undefined },
   ];
   for (const { name, fetch, sent, email } of cases) {
     sim.clearRequests();
@@ -70,11 +71,18 @@ t.test('every operation of the AsanaApi interface, against the simulator', async
   t.equal((await client.addUserForWorkspace(workspace, 'ada@example.com')).gid, user.gid, 'adding again is idempotent');
   t.match(sim.users(), [{ gid: user.gid, email: 'ada@example.com', active: true, guest: false }]);
 
-  const team = await client.createTeam({ name: 'Engineering', organization: workspace, visibility: 'secret' }, { opt_fields: ['name', 'visibility'] });
+  const team = await client.createTeam(
+    { name: 'Engineering', organization: workspace, visibility: 'secret' },
+    { opt_fields: ['name', 'visibility'] },
+  );
   t.match(team, { name: 'Engineering', visibility: 'secret' });
   const renamed = await client.updateTeam(team.gid, { description: 'Builds things' }, { opt_fields: ['description'] });
   t.equal(renamed.description, 'Builds things');
-  t.match(await client.getTeam(team.gid, { opt_fields: ['name', 'description'] }), { gid: team.gid, name: 'Engineering', description: 'Builds things' });
+  t.match(await client.getTeam(team.gid, { opt_fields: ['name', 'description'] }), {
+    gid: team.gid,
+    name: 'Engineering',
+    description: 'Builds things',
+  });
   t.same((await client.getTeamsForWorkspace(workspace, { limit: 10 })).data.map((each) => each.gid), [team.gid]);
 
   const membership = await client.addUserForTeam(team.gid, user.gid);

@@ -3,7 +3,8 @@ import { paginate } from '../../src/asana/paginate.js';
 import type { NextPage, Page } from '../../src/asana/types.js';
 
 function nextPage(offset: string): NextPage {
-  return { offset, path: `/users?limit=2&offset=${offset}`, uri: `https://app.asana.com/api/1.0/users?limit=2&offset=${offset}` };
+  const path = `/users?limit=2&offset=${offset}`;
+  return { offset, path, uri: `https://app.asana.com/api/1.0${path}` };
 }
 
 t.test('follows next_page.offset until it is null', async (t) => {

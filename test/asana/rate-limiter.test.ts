@@ -77,8 +77,16 @@ t.test('a write is not held behind reads that wait for the read pool', async (t)
 
 t.test('waiting callers are served in arrival order', async (t) => {
   const cases: { name: string; options: ConstructorParameters<typeof RateLimiter>[0]; kinds: RequestKind[] }[] = [
-    { name: 'blocked by the read pool', options: { requestsPerMinute: 1000, maxConcurrentReads: 1 }, kinds: ['read', 'read', 'read', 'read', 'read'] },
-    { name: 'blocked by the window', options: { requestsPerMinute: 1, windowMs: 30 }, kinds: ['read', 'write', 'read', 'write', 'write', 'read'] },
+    {
+      name: 'blocked by the read pool',
+      options: { requestsPerMinute: 1000, maxConcurrentReads: 1 },
+      kinds: ['read', 'read', 'read', 'read', 'read'],
+    },
+    {
+      name: 'blocked by the window, reads and writes interleaved',
+      options: { requestsPerMinute: 1, windowMs: 30 },
+      kinds: ['read', 'write', 'read', 'write', 'write', 'read'],
+    },
   ];
   for (const { name, options, kinds } of cases) {
     const limiter = new RateLimiter(options);

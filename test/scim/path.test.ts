@@ -130,7 +130,11 @@ const valid: { path: string; resource?: ResourceSchema; expected: Resolved }[] =
       filter: { value: 'say "hi" ]' },
     },
   },
-  { path: 'members', resource: groupResource, expected: { schema: groupResource.core.id, attribute: 'members', extension: false } },
+  {
+    path: 'members',
+    resource: groupResource,
+    expected: { schema: groupResource.core.id, attribute: 'members', extension: false },
+  },
 ];
 
 t.test('parsePatchPath resolves well-formed paths to canonical references (RFC 7644 §3.5.2)', async (t) => {
@@ -175,7 +179,8 @@ const unsupported: { path: string; resource?: ResourceSchema }[] = [
 ];
 
 t.test('parsePatchPath returns undefined for attributes the bridge does not keep', async (t) => {
-  for (const { path, resource } of unsupported) t.equal(parsePatchPath(path, resource ?? userResource), undefined, path);
+  for (const { path, resource } of unsupported)
+    t.equal(parsePatchPath(path, resource ?? userResource), undefined, path);
 });
 
 const malformed: { path: string; scimType: string }[] = [
@@ -205,6 +210,10 @@ const malformed: { path: string; scimType: string }[] = [
 
 t.test('parsePatchPath rejects malformed paths', async (t) => {
   for (const { path, scimType } of malformed) {
-    t.throws(() => parsePatchPath(path, userResource), { name: 'ScimError', scimType, status: 400 }, JSON.stringify(path));
+    t.throws(
+      () => parsePatchPath(path, userResource),
+      { name: 'ScimError', scimType, status: 400 },
+      JSON.stringify(path),
+    );
   }
 });

@@ -19,8 +19,7 @@ import {
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 
 type Case = { label: string; resource?: ResourceSchema; body: unknown } & (
-  | { expected: ScimResource }
-  | { scimType: string }
+  { expected: ScimResource } | { scimType: string }
 );
 
 const cases: Case[] = [
@@ -96,7 +95,11 @@ const cases: Case[] = [
   {
     label: 'the extension URN key and its attributes in any case (MS collection: "Department", "Manager": {"Value"})',
     body: { userName: 'a@x', [ENTERPRISE.toUpperCase()]: { Department: 'bob', Manager: { Value: 'SuzzyQ' } } },
-    expected: { schemas: [USER_SCHEMA, ENTERPRISE], userName: 'a@x', [ENTERPRISE]: { department: 'bob', manager: { value: 'SuzzyQ' } } },
+    expected: {
+      schemas: [USER_SCHEMA, ENTERPRISE],
+      userName: 'a@x',
+      [ENTERPRISE]: { department: 'bob', manager: { value: 'SuzzyQ' } },
+    },
   },
   {
     label: "the client's schemas are not trusted: Entra's misspelled and extra URNs are ignored",
@@ -151,7 +154,14 @@ const cases: Case[] = [
   },
   {
     label: 'Entra\'s "True" / "false" booleans, any case',
-    body: { userName: 'a@x', active: 'True', emails: [{ value: 'a@x', primary: 'TRUE' }, { value: 'b@x', primary: 'false' }] },
+    body: {
+      userName: 'a@x',
+      active: 'True',
+      emails: [
+        { value: 'a@x', primary: 'TRUE' },
+        { value: 'b@x', primary: 'false' },
+      ],
+    },
     expected: {
       schemas: [USER_SCHEMA],
       userName: 'a@x',
@@ -166,7 +176,11 @@ const cases: Case[] = [
   { label: 'active: 1 is no boolean', body: { userName: 'a@x', active: 1 }, scimType: 'invalidValue' },
   { label: 'userName must be a string', body: { userName: 42 }, scimType: 'invalidValue' },
   { label: 'name must be an object', body: { userName: 'a@x', name: 'Ann Lee' }, scimType: 'invalidValue' },
-  { label: 'a sub-attribute has its type', body: { userName: 'a@x', name: { givenName: ['A'] } }, scimType: 'invalidValue' },
+  {
+    label: 'a sub-attribute has its type',
+    body: { userName: 'a@x', name: { givenName: ['A'] } },
+    scimType: 'invalidValue',
+  },
   { label: 'an extension must be an object', body: { userName: 'a@x', [ENTERPRISE]: 'R&D' }, scimType: 'invalidValue' },
   {
     label: 'a single object where an array is expected is wrapped',
@@ -180,12 +194,24 @@ const cases: Case[] = [
   },
   {
     label: 'two primary values are refused (RFC 7643 §2.4)',
-    body: { userName: 'a@x', emails: [{ value: 'a@x', primary: true }, { value: 'b@x', primary: 'True' }] },
+    body: {
+      userName: 'a@x',
+      emails: [
+        { value: 'a@x', primary: true },
+        { value: 'b@x', primary: 'True' },
+      ],
+    },
     scimType: 'invalidValue',
   },
   {
     label: 'one primary value, the others false, is fine (MS collection)',
-    body: { userName: 'a@x', emails: [{ value: 'a@x', Primary: true }, { value: 'b@x', Primary: false }] },
+    body: {
+      userName: 'a@x',
+      emails: [
+        { value: 'a@x', Primary: true },
+        { value: 'b@x', Primary: false },
+      ],
+    },
     expected: {
       schemas: [USER_SCHEMA],
       userName: 'a@x',
@@ -197,12 +223,24 @@ const cases: Case[] = [
   },
   {
     label: 'a repeated value appears once, its sub-attributes merged',
-    body: { userName: 'a@x', emails: [{ value: 'a@x', type: 'work' }, { value: 'A@X', primary: true }] },
+    body: {
+      userName: 'a@x',
+      emails: [
+        { value: 'a@x', type: 'work' },
+        { value: 'A@X', primary: true },
+      ],
+    },
     expected: { schemas: [USER_SCHEMA], userName: 'a@x', emails: [{ value: 'A@X', type: 'work', primary: true }] },
   },
   {
     label: 'addresses (no value sub-attribute) keep distinct elements',
-    body: { userName: 'a@x', addresses: [{ type: 'work', locality: 'Berlin' }, { type: 'home', locality: 'Berlin' }] },
+    body: {
+      userName: 'a@x',
+      addresses: [
+        { type: 'work', locality: 'Berlin' },
+        { type: 'home', locality: 'Berlin' },
+      ],
+    },
     expected: {
       schemas: [USER_SCHEMA],
       userName: 'a@x',
@@ -215,7 +253,11 @@ const cases: Case[] = [
   { label: 'userName is required', body: { name: { givenName: 'A' } }, scimType: 'invalidValue' },
   { label: 'an empty userName is missing', body: { userName: '' }, scimType: 'invalidValue' },
   { label: 'a null userName is missing', body: { userName: null }, scimType: 'invalidValue' },
-  { label: 'a misspelled userName is missing (MS collection "userame")', body: { userame: 'a@x' }, scimType: 'invalidValue' },
+  {
+    label: 'a misspelled userName is missing (MS collection "userame")',
+    body: { userame: 'a@x' },
+    scimType: 'invalidValue',
+  },
   { label: 'the body must be an object, not an array', body: [{ userName: 'a@x' }], scimType: 'invalidSyntax' },
   { label: 'the body must be an object, not null', body: null, scimType: 'invalidSyntax' },
   { label: 'the body must be an object, not a string', body: 'userName=a@x', scimType: 'invalidSyntax' },
@@ -252,7 +294,12 @@ const cases: Case[] = [
       externalId: '8aa1a0c0',
       members: [{ value: 'u1', display: 'VP', $ref: null, displayName: 'new User' }, { value: 'u2' }],
     },
-    expected: { schemas: [GROUP_SCHEMA], displayName: 'Engineering', externalId: '8aa1a0c0', members: [{ value: 'u1' }, { value: 'u2' }] },
+    expected: {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Engineering',
+      externalId: '8aa1a0c0',
+      members: [{ value: 'u1' }, { value: 'u2' }],
+    },
   },
   {
     label: 'a group: duplicate members appear once',
@@ -273,13 +320,18 @@ const cases: Case[] = [
     expected: { schemas: [GROUP_SCHEMA], displayName: 'G', members: [{ value: 'string id 1' }] },
   },
   { label: 'a group needs a displayName', resource: groupResource, body: { members: [] }, scimType: 'invalidValue' },
-  { label: 'a group member must be an object or id', resource: groupResource, body: { displayName: 'G', members: [7] }, scimType: 'invalidValue' },
+  {
+    label: 'a group member must be an object or id',
+    resource: groupResource,
+    body: { displayName: 'G', members: [7] },
+    scimType: 'invalidValue',
+  },
 ];
 
 t.test('normalizeResourceInput (RFC 7644 §3.3, §3.5.1)', async (t) => {
   for (const c of cases) {
     const run = () => normalizeResourceInput(c.body, c.resource ?? userResource);
-    if ('expected' in c) t.same(run(), c.expected, c.label);
+    if ('expected' in c) t.strictSame(run(), c.expected, c.label);
     else t.throws(run, { name: 'ScimError', status: 400, scimType: c.scimType }, c.label);
   }
 });
@@ -288,7 +340,7 @@ t.test('normalizeResourceInput does not modify the body', async (t) => {
   const body = { USERNAME: 'a@x', active: 'True', emails: { value: 'a@x' } };
   const copy = structuredClone(body);
   normalizeResourceInput(body, userResource);
-  t.same(body, copy);
+  t.strictSame(body, copy);
 });
 
 /** A resource type with immutable attributes of every shape; the bridge's own schemas have only members[].value. */
@@ -311,7 +363,12 @@ const badgeResource: ResourceSchema = {
     ],
   },
   extensions: [
-    { id: 'urn:test:Ext', name: 'Ext', description: '', attributes: [attribute('code', 'integer', { mutability: 'immutable' })] },
+    {
+      id: 'urn:test:Ext',
+      name: 'Ext',
+      description: '',
+      attributes: [attribute('code', 'integer', { mutability: 'immutable' })],
+    },
   ],
   common: userResource.common,
 };
@@ -332,7 +389,7 @@ const typed: { label: string; body: object; expected?: ScimResource }[] = [
 t.test('normalizeResourceInput checks every RFC 7643 §2.3 type', async (t) => {
   for (const { label, body, expected } of typed) {
     const run = () => normalizeResourceInput(body, badgeResource);
-    if (expected) t.same(run(), expected, label);
+    if (expected) t.strictSame(run(), expected, label);
     else t.throws(run, { name: 'ScimError', scimType: 'invalidValue' }, label);
   }
 });
@@ -342,7 +399,12 @@ const immutableCases: { label: string; before: ScimResource; after: ScimResource
   { label: 'unset before, set now (set once)', before: {}, after: { badge: 'B1' }, allowed: true },
   { label: 'changed', before: { badge: 'B1' }, after: { badge: 'B2' }, allowed: false },
   { label: 'removed', before: { badge: 'B1' }, after: {}, allowed: false },
-  { label: 'other attributes change freely', before: { badge: 'B1', level: 1 }, after: { badge: 'B1', level: 2 }, allowed: true },
+  {
+    label: 'other attributes change freely',
+    before: { badge: 'B1', level: 1 },
+    after: { badge: 'B1', level: 2 },
+    allowed: true,
+  },
   {
     label: 'an immutable sub-attribute of a complex attribute, changed',
     before: { card: { serial: 'S1', color: 'red' } },
@@ -355,8 +417,18 @@ const immutableCases: { label: string; before: ScimResource; after: ScimResource
     after: { card: { serial: 'S1', color: 'blue' } },
     allowed: true,
   },
-  { label: 'an immutable extension attribute, changed', before: { 'urn:test:Ext': { code: 1 } }, after: { 'urn:test:Ext': { code: 2 } }, allowed: false },
-  { label: 'an immutable extension attribute, set once', before: {}, after: { 'urn:test:Ext': { code: 2 } }, allowed: true },
+  {
+    label: 'an immutable extension attribute, changed',
+    before: { 'urn:test:Ext': { code: 1 } },
+    after: { 'urn:test:Ext': { code: 2 } },
+    allowed: false,
+  },
+  {
+    label: 'an immutable extension attribute, set once',
+    before: {},
+    after: { 'urn:test:Ext': { code: 2 } },
+    allowed: true,
+  },
 ];
 
 t.test('assertImmutableUnchanged (RFC 7643 §2.2)', async (t) => {
@@ -381,8 +453,11 @@ t.test('keepServerOwned carries id, meta, groups and the sync extension from the
     groups: [{ value: 'g1', display: 'Team' }],
     [SYNC_SCHEMA]: { asanaGid: '120', state: 'synced' },
   };
-  const input = normalizeResourceInput({ id: 'forged', userName: 'new@x', [ENTERPRISE]: { department: 'R&D' } }, userResource);
-  t.same(keepServerOwned(input, stored, userResource), {
+  const input = normalizeResourceInput(
+    { id: 'forged', userName: 'new@x', [ENTERPRISE]: { department: 'R&D' } },
+    userResource,
+  );
+  t.strictSame(keepServerOwned(input, stored, userResource), {
     schemas: [USER_SCHEMA, ENTERPRISE, SYNC_SCHEMA],
     id: 'u1',
     meta: { resourceType: 'User', created: '2026-01-01T00:00:00Z' },

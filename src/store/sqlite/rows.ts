@@ -1,0 +1,107 @@
+import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from '../mapping-store.js';
+
+/** Row shapes of the tables in migrations.ts and their mapping to the store's records. */
+export interface UserRow {
+  id: string;
+  user_name: string;
+  external_id: string | null;
+  active: number;
+  asana_gid: string | null;
+  created: string;
+  last_modified: string;
+  version: number;
+  sync_state: SyncState;
+  sync_attempts: number;
+  sync_error: string | null;
+  data: string;
+}
+
+export interface GroupRow {
+  id: string;
+  display_name: string;
+  external_id: string | null;
+  asana_gid: string | null;
+  created: string;
+  last_modified: string;
+  version: number;
+  sync_state: SyncState;
+  sync_attempts: number;
+  sync_error: string | null;
+  data: string;
+}
+
+export interface WorkRow {
+  id: number;
+  resource_key: string;
+  order_key: string;
+  work: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+export function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    userName: row.user_name,
+    externalId: row.external_id,
+    active: row.active === 1,
+    asanaGid: row.asana_gid,
+    created: row.created,
+    lastModified: row.last_modified,
+    version: row.version,
+    sync: { state: row.sync_state, attempts: row.sync_attempts, lastError: row.sync_error },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+export function toGroup(row: GroupRow, memberIds: readonly string[]): GroupRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    asanaGid: row.asana_gid,
+    created: row.created,
+    lastModified: row.last_modified,
+    version: row.version,
+    sync: { state: row.sync_state, attempts: row.sync_attempts, lastError: row.sync_error },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    memberIds,
+  };
+}
+
+export function toWork(row: WorkRow): WorkItem {
+  return {
+    id: row.id,
+    resourceKey: row.resource_key,
+    orderKey: row.order_key,
+    work: JSON.parse(row.work) as AsanaWork,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+  };
+}
+
+/** Named parameters shared by users and groups (`@id`, `@version`, `@sync_state`, …). */
+function commonParams(record: UserRecord | GroupRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    external_id: record.externalId,
+    asana_gid: record.asanaGid,
+    created: record.created,
+    last_modified: record.lastModified,
+    version: record.version,
+    sync_state: record.sync.state,
+    sync_attempts: record.sync.attempts,
+    sync_error: record.sync.lastError,
+    data: JSON.stringify(record.data),
+  };
+}
+
+export function userParams(user: UserRecord): Record<string, unknown> {
+  return { ...commonParams(user), user_name: user.userName, active: user.active ? 1 : 0 };
+}
+
+export function groupParams(group: GroupRecord): Record<string, unknown> {
+  return { ...commonParams(group), display_name: group.displayName };
+}

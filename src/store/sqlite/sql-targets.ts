@@ -1,0 +1,60 @@
+import { SYNC_SCHEMA } from '../../scim/schemas.js';
+import type { SqlFilterTarget } from '../filter-sql.js';
+
+/** Where the sync extension's attributes live, for a table aliased `alias`. */
+function syncColumns(alias: string): Record<string, string> {
+  return {
+    [`${SYNC_SCHEMA}:asanaGid`]: `${alias}.asana_gid`,
+    [`${SYNC_SCHEMA}:state`]: `${alias}.sync_state`,
+    [`${SYNC_SCHEMA}:attempts`]: `${alias}.sync_attempts`,
+    [`${SYNC_SCHEMA}:lastError`]: `${alias}.sync_error`,
+  };
+}
+
+/** Where SCIM User attributes live in the users table (alias `u`), for filters and sorting. */
+export const userTarget: SqlFilterTarget = {
+  json: 'u.data',
+  columns: {
+    id: 'u.id',
+    userName: 'u.user_name',
+    externalId: 'u.external_id',
+    active: 'u.active',
+    'meta.created': 'u.created',
+    'meta.lastModified': 'u.last_modified',
+    ...syncColumns('u'),
+  },
+  sideTables: {
+    emails: {
+      table: 'user_emails',
+      ownerColumn: 'user_id',
+      ownerKey: 'u.id',
+      columns: { value: 'value', type: 'type', primary: '"primary"' },
+    },
+    groups: { table: 'group_members', ownerColumn: 'user_id', ownerKey: 'u.id', columns: { value: 'group_id' } },
+  },
+};
+
+/** Where SCIM Group attributes live in the groups table (alias `g`). */
+export const groupTarget: SqlFilterTarget = {
+  json: 'g.data',
+  columns: {
+    id: 'g.id',
+    displayName: 'g.display_name',
+    externalId: 'g.external_id',
+    'meta.created': 'g.created',
+    'meta.lastModified': 'g.last_modified',
+    ...syncColumns('g'),
+  },
+  sideTables: {
+    members: { table: 'group_members', ownerColumn: 'group_id', ownerKey: 'g.id', columns: { value: 'user_id' } },
+  },
+};
+
+/** sortBy on a column when the attribute has one, else on the JSON document (RFC 7644 §3.4.2.3). */
+export function sortExpressionFor(path: string, target: SqlFilterTarget): string {
+  const column = target.columns[path];
+  if (column) return `${column} COLLATE NOCASE`;
+  const separator = path.startsWith('urn:') ? path.lastIndexOf(':') : -1;
+  const jsonPath = separator >= 0 ? `$."${path.slice(0, separator)}".${path.slice(separator + 1)}` : `$.${path}`;
+  return `json_extract(${target.json}, '${jsonPath.replaceAll("'", "''")}') COLLATE NOCASE`;
+}

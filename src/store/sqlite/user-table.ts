@@ -1,0 +1,110 @@
+import type { GroupRef, ListOptions, ListResult, UserRecord } from '../mapping-store.js';
+import { compileFilterToSql } from '../filter-sql.js';
+import type { SqliteContext } from './database.js';
+import { toUser, userParams, type UserRow } from './rows.js';
+import { sortExpressionFor, userTarget } from './sql-targets.js';
+
+/** Queries and writes of the users table and its emails side table; callers own the transaction. */
+export class UserTable {
+  constructor(private readonly sql: SqliteContext) {}
+
+  get(id: string): UserRecord | undefined {
+    const row = this.sql.statements.get('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    return row ? toUser(row) : undefined;
+  }
+
+  byIds(ids: readonly string[]): Map<string, UserRecord> {
+    const rows = this.sql.statements
+      .get('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as UserRow[];
+    return new Map(rows.map((row) => [row.id, toUser(row)]));
+  }
+
+  list(options: ListOptions): ListResult<UserRecord> {
+    const where = options.filter ? compileFilterToSql(options.filter, userTarget) : { sql: '1', params: [] };
+    const total = this.sql.statements
+      .get(`SELECT count(*) FROM users u WHERE ${where.sql}`)
+      .pluck()
+      .get(...where.params) as number;
+    if (options.count === 0 || options.startIndex > total) return { total, items: [] };
+    const direction = options.descending ? 'DESC' : 'ASC';
+    // Creation order (rowid) breaks ties, so pages never overlap or skip (RFC 7644 §3.4.2.4).
+    const order = options.sortBy
+      ? `${sortExpressionFor(options.sortBy, userTarget)} ${direction}, u.rowid ${direction}`
+      : `u.rowid ${direction}`;
+    const rows = this.sql.statements
+      .get(`SELECT u.* FROM users u WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...where.params, options.count, options.startIndex - 1) as UserRow[];
+    return { total, items: rows.map(toUser) };
+  }
+
+  groupsOf(userIds: readonly string[]): Map<string, GroupRef[]> {
+    const result = new Map<string, GroupRef[]>();
+    if (userIds.length === 0) return result;
+    const rows = this.sql.statements
+      .get(
+        `SELECT gm.user_id AS userId, g.id AS id, g.display_name AS displayName
+         FROM group_members gm JOIN groups g ON g.id = gm.group_id
+         WHERE gm.user_id IN (SELECT value FROM json_each(?)) AND g.deleted = 0 ORDER BY g.display_name`,
+      )
+      .all(JSON.stringify(userIds)) as Array<{ userId: string; id: string; displayName: string }>;
+    for (const row of rows) {
+      const list = result.get(row.userId) ?? [];
+      list.push({ id: row.id, displayName: row.displayName });
+      result.set(row.userId, list);
+    }
+    return result;
+  }
+
+  insert(user: UserRecord): void {
+    this.sql.statements
+      .get(
+        `INSERT INTO users (id, user_name, external_id, active, asana_gid, created, last_modified, version,
+           sync_state, sync_attempts, sync_error, data)
+         VALUES (@id, @user_name, @external_id, @active, @asana_gid, @created, @last_modified, @version,
+           @sync_state, @sync_attempts, @sync_error, @data)`,
+      )
+      .run(userParams(user));
+    this.writeEmails(user);
+  }
+
+  /** Compare-and-swap on the version; false when the row is missing or at another version. */
+  update(user: UserRecord, expectedVersion: number): boolean {
+    const changed = this.sql.statements
+      .get(
+        `UPDATE users SET user_name = @user_name, external_id = @external_id, active = @active,
+           asana_gid = @asana_gid, last_modified = @last_modified, version = @version, sync_state = @sync_state,
+           sync_attempts = @sync_attempts, sync_error = @sync_error, data = @data
+         WHERE id = @id AND version = @expected`,
+      )
+      .run({ ...userParams(user), expected: expectedVersion }).changes;
+    if (changed > 0) this.writeEmails(user);
+    return changed > 0;
+  }
+
+  delete(id: string, expectedVersion: number | undefined): boolean {
+    const statement =
+      expectedVersion === undefined
+        ? this.sql.statements.get('DELETE FROM users WHERE id = ?').run(id)
+        : this.sql.statements.get('DELETE FROM users WHERE id = ? AND version = ?').run(id, expectedVersion);
+    return statement.changes > 0;
+  }
+
+  version(id: string): number | undefined {
+    return this.sql.statements.get('SELECT version FROM users WHERE id = ?').pluck().get(id) as number | undefined;
+  }
+
+  /** The emails side table mirrors `emails` so lookups by address use an index (see migrations.ts). */
+  private writeEmails(user: UserRecord): void {
+    this.sql.statements.get('DELETE FROM user_emails WHERE user_id = ?').run(user.id);
+    const emails = user.data['emails'];
+    if (!Array.isArray(emails)) return;
+    const insert = this.sql.statements.get(
+      'INSERT INTO user_emails (user_id, value, type, "primary") VALUES (?, ?, ?, ?)',
+    );
+    for (const email of emails) {
+      if (typeof email !== 'object' || email === null || typeof email.value !== 'string') continue;
+      insert.run(user.id, email.value, typeof email.type === 'string' ? email.type : null, email.primary === true ? 1 : 0);
+    }
+  }
+}
