@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { bearerAuth } from './http/auth.js';
 import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -41,7 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     // One log line per request (onResponse below) instead of Fastify's two, without headers.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: deps.bodyLimitBytes,
     // Slow clients must not pin connections: whole request within 60 s, idle keep-alive sockets closed.

@@ -5,6 +5,7 @@ import { createAsanaClient, type AsanaClient } from './asana/client.js';
 import { RateLimiter } from './asana/rate-limiter.js';
 import type { Config } from './config.js';
 import { GroupService } from './provisioning/groups.js';
+import { Reconciler } from './provisioning/reconciler.js';
 import { UserService } from './provisioning/users.js';
 import { WorkExecutor } from './provisioning/work-executor.js';
 import { WorkRunner } from './provisioning/work-runner.js';
@@ -16,6 +17,7 @@ export interface Bridge {
   readonly store: SqliteStore;
   readonly runner: WorkRunner;
   readonly asana: AsanaClient;
+  readonly reconciler: Reconciler;
   /** Stops taking requests, lets in-flight requests and Asana calls finish, closes the store. */
   close(): Promise<void>;
 }
@@ -62,6 +64,16 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     maxResults: config.SCIM_MAX_RESULTS,
   });
+  const reconciler = new Reconciler({
+    store,
+    asana,
+    workspaceGid: config.ASANA_WORKSPACE_GID,
+    logger: logger.child({ component: 'reconciler' }),
+  });
+  const stopReconciling = schedulePeriodic(config.RECONCILE_INTERVAL_MINUTES * 60_000, async () => {
+    await reconciler.run(config.RECONCILE_DRIFT_ACTION);
+    runner.wake();
+  }, logger);
   runner.start();
   let closing: Promise<void> | undefined;
   return {
@@ -69,8 +81,10 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     store,
     runner,
     asana,
+    reconciler,
     close() {
       closing ??= (async () => {
+        stopReconciling();
         await app.close();
         await runner.stop();
         await asana.close();
@@ -79,4 +93,21 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
       return closing;
     },
   };
+}
+
+/** Runs `task` every `intervalMs` (never two at once); 0 means never. Returns the function that stops it. */
+function schedulePeriodic(intervalMs: number, task: () => Promise<void>, logger: Logger): () => void {
+  if (intervalMs <= 0) return () => undefined;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    task()
+      .catch((error: unknown) => logger.error({ err: error }, 'periodic reconciliation failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -29,6 +29,10 @@ const schema = z.object({
   SCIM_MAX_RESULTS: positiveInt.max(10000).default(1000),
   /** Largest request body, in bytes; larger bodies are answered 413. */
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Minutes between reconciliation passes comparing the store with Asana; 0 turns the periodic pass off. */
+  RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(0),
+  /** What a reconciliation pass does with drift: `report` it (log only) or `restore` the IdP's intent. */
+  RECONCILE_DRIFT_ACTION: z.enum(['report', 'restore']).default('report'),
   /** Prefix given to the Asana team of a deleted group (Asana cannot delete teams). */
   DEPROVISIONED_TEAM_PREFIX: z.string().default('[deprovisioned] '),
 });

@@ -154,6 +154,11 @@ export interface MappingStore {
     workIds: readonly number[],
   ): Promise<boolean>;
 
+  /** Records the Asana gid of a user found in Asana by the reconciler. */
+  linkUser(userId: string, asanaGid: string): Promise<void>;
+  /** Queues work that no resource change implies (the reconciler restoring the IdP's intent). */
+  enqueueWork(work: readonly AsanaWork[]): Promise<WorkItem[]>;
+
   /** Work whose time has come: for each order key only its oldest item, so related work runs in order. */
   dueWork(now: number, limit: number): Promise<WorkItem[]>;
   /** The queued work of one resource, oldest first. */

@@ -155,6 +155,18 @@ export class SqliteStore implements MappingStore {
     });
   }
 
+  async linkUser(userId: string, asanaGid: string): Promise<void> {
+    this.write(() => this.work.applyEffect({ kind: 'userLinked', userId, asanaGid }));
+  }
+
+  async enqueueWork(work: readonly AsanaWork[]): Promise<WorkItem[]> {
+    return this.write(() => {
+      const items = this.work.enqueue(work);
+      for (const item of items) this.work.setSyncState(item.resourceKey, 'pending', 0, 'restoring drift found in Asana');
+      return items;
+    });
+  }
+
   async dueWork(now: number, limit: number): Promise<WorkItem[]> {
     return this.work.due(now, limit);
   }
