@@ -25,6 +25,7 @@ export interface Bridge {
 /** Timing knobs that tests shrink so retries and backoff play out in milliseconds; production uses the defaults. */
 export interface BridgeTimings {
   readonly asanaRetryBudgetMs?: number;
+  readonly asanaRequestTimeoutMs?: number;
   readonly workBackoffBaseMs?: number;
   readonly workPollIntervalMs?: number;
 }
@@ -38,6 +39,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     limiter: new RateLimiter({ requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE }),
     logger: logger.child({ component: 'asana' }),
     ...(timings.asanaRetryBudgetMs !== undefined ? { retryBudgetMs: timings.asanaRetryBudgetMs } : {}),
+    ...(timings.asanaRequestTimeoutMs !== undefined ? { requestTimeoutMs: timings.asanaRequestTimeoutMs } : {}),
   });
   const executor = new WorkExecutor(store, asana, config.ASANA_WORKSPACE_GID);
   const runner = new WorkRunner({
@@ -63,6 +65,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ready: () => store.ping(),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     maxResults: config.SCIM_MAX_RESULTS,
+    rateLimitPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   });
   const reconciler = new Reconciler({
     store,

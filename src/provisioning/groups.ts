@@ -7,6 +7,7 @@ import type { AsanaWork, GroupRecord, MappingStore, UserRecord } from '../store/
 import { toScimGroup } from './group-resource.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
 import { membershipWork } from './membership-diff.js';
+import { KeyedLock } from './keyed-lock.js';
 import { settleOutcome } from './settle-outcome.js';
 import type { WorkRunner } from './work-runner.js';
 import { assertIfMatch, conflictToScim, shouldRetryWrite } from './write-conflicts.js';
@@ -45,6 +46,8 @@ function groupData(input: ScimResource): Record<string, unknown> {
 export class GroupService {
   private readonly now: () => Date;
   private readonly newId: () => string;
+  /** One write at a time per resource in this process (see KeyedLock). */
+  private readonly lock = new KeyedLock();
 
   constructor(private readonly deps: GroupServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -97,18 +100,20 @@ export class GroupService {
 
   /** PUT, RFC 7644 §3.5.1: displayName and members are replaced. */
   async replace(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<GroupView> {
-    return this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, groupResource));
+    return this.lock.run(id, () =>
+      this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, groupResource)),
+    );
   }
 
   /** PATCH, RFC 7644 §3.5.2, in every form Okta and Entra send (see src/scim/patch.ts). */
   async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<GroupView> {
-    return this.write(id, ifMatch, baseUrl, (current) =>
+    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) =>
       applyPatch(
         { ...current.data, id: current.id, members: current.memberIds.map((value) => ({ value })) },
         body,
         groupResource,
       ),
-    );
+    ));
   }
 
   /**
@@ -116,6 +121,10 @@ export class GroupService {
    * best thing: removes every member from the team, renames it with the deprovisioned prefix, and forgets the group.
    */
   async delete(id: string, ifMatch: string | undefined): Promise<void> {
+    return this.lock.run(id, () => this.deleteUnlocked(id, ifMatch));
+  }
+
+  private async deleteUnlocked(id: string, ifMatch: string | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.require(id);
       assertIfMatch(ifMatch, current.version, `Group ${id}`);

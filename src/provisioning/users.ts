@@ -4,6 +4,7 @@ import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
 import { StoreConflict, type AsanaWork, type MappingStore, type UserRecord } from '../store/mapping-store.js';
+import { KeyedLock } from './keyed-lock.js';
 import { settleOutcome } from './settle-outcome.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
 import { toScimUser } from './user-resource.js';
@@ -35,6 +36,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export class UserService {
   private readonly now: () => Date;
   private readonly newId: () => string;
+  /** One write at a time per resource in this process (see KeyedLock). */
+  private readonly lock = new KeyedLock();
 
   constructor(private readonly deps: UserServiceDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -87,18 +90,24 @@ export class UserService {
 
   /** PUT, RFC 7644 §3.5.1: the body replaces what the bridge holds; readOnly attributes are kept. */
   async replace(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
-    return this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, userResource));
+    return this.lock.run(id, () =>
+      this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, userResource)),
+    );
   }
 
   /** PATCH, RFC 7644 §3.5.2. */
   async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
-    return this.write(id, ifMatch, baseUrl, (current) =>
+    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) =>
       applyPatch({ ...current.data, id: current.id }, body, userResource),
-    );
+    ));
   }
 
   /** DELETE, RFC 7644 §3.6: removed from the workspace in Asana, then forgotten (404 afterwards). */
   async delete(id: string, ifMatch: string | undefined): Promise<void> {
+    return this.lock.run(id, () => this.deleteUnlocked(id, ifMatch));
+  }
+
+  private async deleteUnlocked(id: string, ifMatch: string | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.require(id);
       assertIfMatch(ifMatch, current.version, `User ${id}`);

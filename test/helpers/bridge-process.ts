@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../asana/fixtures/simulator-client.js';
+import type { AsanaSimulator } from '../../src/asana-simulator/index.js';
+import { TEST_TOKEN } from './harness.js';
+
+/** The real bridge as a separate process (src/main.ts through tsx), for crash tests. */
+export interface BridgeProcess {
+  readonly base: string;
+  readonly child: ChildProcess;
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+  /** SIGKILL: no drain, no cleanup — what a crash or an OOM kill does. */
+  kill(): Promise<void>;
+}
+
+export async function startBridgeProcess(
+  simulator: AsanaSimulator,
+  databasePath: string,
+  env: Record<string, string> = {},
+): Promise<BridgeProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SCIM_TOKEN: TEST_TOKEN,
+      ASANA_BASE_URL: simulator.url,
+      ASANA_TOKEN: simulator.token,
+      ASANA_WORKSPACE_GID: simulator.workspaceGid,
+      DATABASE_URL: `file:${databasePath}`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`bridge exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${origin}/readyz`)).ok) break;
+    } catch {
+      if (i > 300) throw new Error('bridge did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    base: `${origin}/scim/v2`,
+    child,
+    async request(method, path, body) {
+      const response = await fetch(`${origin}/scim/v2${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/scim+json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
