@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { FaultOptions } from '../../src/asana-simulator/index.js';
 import { startHarness, userBody, type Harness } from '../helpers/harness.js';
 
@@ -12,7 +12,7 @@ const figures = { scenarios: 0, faultsInjected: 0, writesSent: 0, writesConverge
  * One scenario: with Asana failing in one way, an IdP creates users, a group with members, and changes the group;
  * every write must be accepted (2xx) or refused honestly, then, once Asana heals, converge with no effect twice.
  */
-async function scenario(t: Tap, name: string, faults: FaultOptions, h: Harness): Promise<void> {
+async function scenario(t: Test, name: string, faults: FaultOptions, h: Harness): Promise<void> {
   const tag = name.replace(/\W+/g, '-');
   h.simulator.clearRequests();
   h.simulator.setFaults(faults);
@@ -55,8 +55,6 @@ async function scenario(t: Tap, name: string, faults: FaultOptions, h: Harness):
   figures.writesConverged += 8;
   figures.scenarios += 1;
 }
-
-type Tap = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('Asana faults: the bridge retries safely and converges, no effect twice', async (t) => {
   const h = await startHarness(t, {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startAsanaSimulator } from '../../src/asana-simulator/index.js';
 import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
 import { userBody } from '../helpers/harness.js';
@@ -19,7 +19,7 @@ async function waitSynced(bridge: BridgeProcess, paths: readonly string[], timeo
   return false;
 }
 
-function tempDatabase(t: Parameters<Parameters<typeof t.test>[1]>[0]): string {
+function tempDatabase(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-crash-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'bridge.db');
