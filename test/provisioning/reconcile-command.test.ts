@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { startHarness, TEST_TOKEN, userBody } from '../helpers/harness.js';
+
+const run = promisify(execFile);
+
+t.test('npm run reconcile prints progress and its figures', async (t) => {
+  const h = await startHarness(t);
+  for (const name of ['a', 'b', 'c']) await h.request('POST', '/Users', { body: userBody(`${name}@example.com`) });
+  await fetch(`${h.simulator.url}/workspaces/${h.simulator.workspaceGid}/removeUser`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${h.simulator.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ data: { user: 'b@example.com' } }),
+  });
+  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/reconcile.ts'], {
+    env: {
+      ...process.env,
+      SCIM_TOKEN: TEST_TOKEN,
+      ASANA_BASE_URL: h.simulator.url,
+      ASANA_TOKEN: h.simulator.token,
+      ASANA_WORKSPACE_GID: h.simulator.workspaceGid,
+      DATABASE_URL: `file:${h.databasePath}`,
+    },
+  });
+  const report = JSON.parse(stdout) as { action: string; usersCompared: number; drift: Array<{ kind: string }>; asanaCalls: number; queued: number };
+  t.equal(report.action, 'report');
+  t.equal(report.usersCompared, 3);
+  t.same(report.drift.map((d) => d.kind), ['userMissingInAsana']);
+  t.equal(report.queued, 0);
+  t.ok(report.asanaCalls >= 2, 'users page and the token owner');
+  t.match(stderr, /compared 3\/3 users/);
+  t.match(stderr, /reconciliation finished/);
+  t.notMatch(stderr + stdout, h.simulator.token);
+});
