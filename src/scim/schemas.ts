@@ -12,8 +12,14 @@ export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Sear
 
 /** RFC 7643 §3.1: common attributes, present on every resource. */
 const commonAttributes: readonly AttributeDefinition[] = [
-  attribute('id', 'string', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }),
-  attribute('externalId', 'string', { caseExact: true }),
+  attribute('id', 'string', {
+    caseExact: true,
+    mutability: 'readOnly',
+    returned: 'always',
+    uniqueness: 'server',
+    description: 'Opaque identifier issued by the bridge.',
+  }),
+  attribute('externalId', 'string', { caseExact: true, description: "The IdP's own identifier for the resource." }),
   attribute('meta', 'complex', {
     mutability: 'readOnly',
     subAttributes: [
@@ -51,6 +57,7 @@ const userAttributes: readonly AttributeDefinition[] = [
     description: 'The email address the user signs in to Asana with.',
   }),
   attribute('name', 'complex', {
+    description: 'The name parts, kept by the bridge and returned as given (Asana stores one name).',
     subAttributes: [
       attribute('formatted', 'string'),
       attribute('familyName', 'string'),
@@ -60,14 +67,16 @@ const userAttributes: readonly AttributeDefinition[] = [
       attribute('honorificSuffix', 'string'),
     ],
   }),
-  attribute('displayName', 'string'),
-  attribute('nickName', 'string'),
-  attribute('title', 'string'),
-  attribute('userType', 'string'),
-  attribute('preferredLanguage', 'string'),
-  attribute('locale', 'string'),
-  attribute('timezone', 'string'),
-  attribute('active', 'boolean'),
+  attribute('displayName', 'string', { description: 'The name displayed for the user.' }),
+  attribute('nickName', 'string', { description: 'The casual name of the user.' }),
+  attribute('title', 'string', { description: 'The job title, kept by the bridge.' }),
+  attribute('userType', 'string', { description: 'The relationship to the organization, kept by the bridge.' }),
+  attribute('preferredLanguage', 'string', { description: 'Preferred language, RFC 7231 Accept-Language form.' }),
+  attribute('locale', 'string', { description: 'Default location for localization.' }),
+  attribute('timezone', 'string', { description: 'Time zone in IANA format.' }),
+  attribute('active', 'boolean', {
+    description: 'false removes the user from the Asana workspace; true invites them back.',
+  }),
   multiValued('emails', 'Email addresses; the primary (or first work) one is the Asana email.', [
     'work',
     'home',
@@ -76,6 +85,7 @@ const userAttributes: readonly AttributeDefinition[] = [
   multiValued('phoneNumbers', 'Phone numbers.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
   attribute('addresses', 'complex', {
     multiValued: true,
+    description: 'Physical mailing addresses.',
     subAttributes: [
       attribute('formatted', 'string'),
       attribute('streetAddress', 'string'),
@@ -113,12 +123,13 @@ export const enterpriseUserSchema: SchemaDefinition = {
   name: 'EnterpriseUser',
   description: 'Enterprise User',
   attributes: [
-    attribute('employeeNumber', 'string'),
-    attribute('costCenter', 'string'),
-    attribute('organization', 'string'),
-    attribute('division', 'string'),
-    attribute('department', 'string'),
+    attribute('employeeNumber', 'string', { description: 'Numeric or alphanumeric identifier assigned by the organization.' }),
+    attribute('costCenter', 'string', { description: 'Name of a cost center.' }),
+    attribute('organization', 'string', { description: 'Name of an organization.' }),
+    attribute('division', 'string', { description: 'Name of a division.' }),
+    attribute('department', 'string', { description: 'Name of a department.' }),
     attribute('manager', 'complex', {
+      description: "The user's manager: another user's id.",
       subAttributes: [
         attribute('value', 'string'),
         attribute('$ref', 'reference', { referenceTypes: ['User'] }),
@@ -134,9 +145,14 @@ export const groupSchema: SchemaDefinition = {
   name: 'Group',
   description: 'Group (an Asana team)',
   attributes: [
-    attribute('displayName', 'string', { required: true, uniqueness: 'server' }),
+    attribute('displayName', 'string', {
+      required: true,
+      uniqueness: 'server',
+      description: 'The Asana team name; unique case-insensitively.',
+    }),
     attribute('members', 'complex', {
       multiValued: true,
+      description: 'Users in the group, each one Asana team membership.',
       subAttributes: [
         attribute('value', 'string', { caseExact: true, mutability: 'immutable' }),
         attribute('$ref', 'reference', { mutability: 'immutable', referenceTypes: ['User'] }),
