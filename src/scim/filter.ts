@@ -1,9 +1,9 @@
 import { findAttribute } from './attribute.js';
-import { resolveAttributePath, resolveSubAttribute, targetDefinition, type AttributeRef } from './attribute-path.js';
+import { resolveAttributePath, resolveSubAttribute, type AttributeRef } from './attribute-path.js';
 import { ScimError } from './errors.js';
 import type { CompareOperator, CompValue, Filter } from './filter-ast.js';
-import { normalizeDateTime } from './filter-date-time.js';
 import { tokenizeFilter, type Token } from './filter-lexer.js';
+import { checkFilterLiteral } from './filter-literal.js';
 import type { ResourceSchema } from './schemas.js';
 
 /** Abuse guards: a filter arrives in a query string, so its size and nesting are bounded before any work. */
@@ -142,7 +142,8 @@ class FilterParser {
     if (!COMPARE_OPERATORS.has(op)) throw this.unexpected(token);
     this.pos += 1;
     const literal = this.parseLiteral();
-    return { kind: 'compare', attr: ref, op: op as CompareOperator, value: checkLiteral(ref, op, literal) };
+    const compareOp = op as CompareOperator;
+    return { kind: 'compare', attr: ref, op: compareOp, value: checkFilterLiteral(ref, compareOp, literal) };
   }
 
   private parseLiteral(): CompValue {
@@ -209,48 +210,6 @@ function comparedPart(ref: AttributeRef): AttributeRef {
   if (ref.attribute.type !== 'complex' || ref.subAttribute) return ref;
   const value = findAttribute(ref.attribute.subAttributes, 'value');
   return value ? { ...ref, subAttribute: value } : ref;
-}
-
-/**
- * The literal must fit the attribute (RFC 7644 §3.4.2.2): strings and references take every operator, dateTime
- * and numbers order but do not match substrings, booleans only eq/ne ("Boolean ... attributes SHALL cause a
- * failed response ... invalidFilter" for gt/ge/lt/le). `null` means "unassigned" (RFC 7643 §2.5), so only
- * eq/ne take it. Returns the literal in the form consumers compare: dateTime as canonical UTC text.
- */
-function checkLiteral(ref: AttributeRef, op: string, literal: CompValue): CompValue {
-  const definition = targetDefinition(ref);
-  const ordering = op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
-  const substring = op === 'co' || op === 'sw' || op === 'ew';
-  const fail = (why: string): ScimError =>
-    ScimError.invalidFilter(`'${op}' with ${JSON.stringify(literal)} does not apply to '${definition.name}': ${why}.`);
-  if (literal === null) {
-    if (op !== 'eq' && op !== 'ne') throw fail('null only compares with eq or ne');
-    return null;
-  }
-  switch (definition.type) {
-    case 'string':
-    case 'reference':
-      if (typeof literal !== 'string') throw fail('it holds strings');
-      return literal;
-    case 'boolean':
-      if (typeof literal !== 'boolean') throw fail('it holds booleans');
-      if (ordering || substring) throw fail('booleans compare only with eq or ne');
-      return literal;
-    case 'integer':
-    case 'decimal':
-      if (typeof literal !== 'number') throw fail('it holds numbers');
-      if (definition.type === 'integer' && !Number.isInteger(literal)) throw fail('it holds integers');
-      if (substring) throw fail('numbers do not match substrings');
-      return literal;
-    case 'dateTime': {
-      const normalized = typeof literal === 'string' ? normalizeDateTime(literal) : undefined;
-      if (normalized === undefined) throw fail('it holds xsd:dateTime values');
-      if (substring) throw fail('dateTime values do not match substrings');
-      return normalized;
-    }
-    case 'complex':
-      throw fail('it is complex; name one of its sub-attributes');
-  }
 }
 
 function formatName(token: Token): string {

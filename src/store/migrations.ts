@@ -36,7 +36,8 @@ export const migrations: readonly Migration[] = [
         user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         value TEXT NOT NULL,
         type TEXT,
-        "primary" INTEGER NOT NULL DEFAULT 0
+        -- NULL when the element has no primary, so emails[primary eq false] agrees with the predicate.
+        "primary" INTEGER
       );
       CREATE INDEX user_emails_value ON user_emails (value COLLATE NOCASE);
       CREATE INDEX user_emails_user ON user_emails (user_id);

@@ -21,6 +21,7 @@ export const userTarget: SqlFilterTarget = {
     active: 'u.active',
     'meta.created': 'u.created',
     'meta.lastModified': 'u.last_modified',
+    'meta.resourceType': "'User'",
     ...syncColumns('u'),
   },
   sideTables: {
@@ -43,6 +44,7 @@ export const groupTarget: SqlFilterTarget = {
     externalId: 'g.external_id',
     'meta.created': 'g.created',
     'meta.lastModified': 'g.last_modified',
+    'meta.resourceType': "'Group'",
     ...syncColumns('g'),
   },
   sideTables: {

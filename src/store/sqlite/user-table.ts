@@ -104,7 +104,8 @@ export class UserTable {
     );
     for (const email of emails) {
       if (typeof email !== 'object' || email === null || typeof email.value !== 'string') continue;
-      insert.run(user.id, email.value, typeof email.type === 'string' ? email.type : null, email.primary === true ? 1 : 0);
+      const primary = typeof email.primary === 'boolean' ? Number(email.primary) : null;
+      insert.run(user.id, email.value, typeof email.type === 'string' ? email.type : null, primary);
     }
   }
 }
