@@ -10,7 +10,8 @@ import { addElements, countPrimary } from './multi-valued.js';
  * sub-attributes dropped (RFC 7644 §3.5.1: readOnly values sent by a client are ignored).
  *
  * Returns undefined when the value is unassigned. RFC 7643 §2.5 counts null and [] as "no value"; "" counts too,
- * because Entra clears attributes by sending "" (its gallery validation's null-update test, idp-behaviour.md §2.12).
+ * because Entra clears attributes by sending "" (its gallery validation's null-update test;
+ * test/idp/entra/manager.json).
  * `label` names the attribute in error details.
  */
 export function normalizeAttributeValue(def: AttributeDefinition, value: unknown, label: string): unknown {
@@ -19,7 +20,7 @@ export function normalizeAttributeValue(def: AttributeDefinition, value: unknown
 
 function normalizeMultiValued(def: AttributeDefinition, value: unknown, label: string): unknown[] | undefined {
   if (value === null || value === undefined) return undefined;
-  // A lone value where an array belongs is wrapped: the MS reference collection adds a member as `"value": "id"`.
+  // A lone value where an array belongs is wrapped: a member as `"value": "id"` (test/idp/entra/groups.json).
   const items = Array.isArray(value) ? value : [value];
   const list: unknown[] = [];
   const normalized = items.map((item, i) => normalizeSingleValue(def, item, `${label}[${i}]`));
@@ -65,7 +66,7 @@ export function normalizeSingleValue(def: AttributeDefinition, value: unknown, l
 
 function normalizeBoolean(def: AttributeDefinition, value: unknown, label: string): boolean {
   if (typeof value === 'boolean') return value;
-  // Entra sends booleans as strings ("False", "True") without aadOptscim062020, and the validator's primary "True".
+  // Entra sends booleans as strings ("False", "True") without aadOptscim062020: test/idp/entra/disable-user.json.
   if (typeof value === 'string') {
     const lower = value.toLowerCase();
     if (lower === 'true') return true;
@@ -78,7 +79,8 @@ function normalizeBoolean(def: AttributeDefinition, value: unknown, label: strin
  * The object form of a complex value, before its sub-attributes are checked. For an attribute with a `value`
  * sub-attribute, two IdP shapes are accepted besides the object: a bare string (Entra's manager PATCH sends
  * `"value": "<id>"`) and, when the attribute is single-valued, an array of at most one object (Entra's legacy
- * manager `[{"$ref": …, "value": …}]`). Returns undefined for an unassigned value (null, []).
+ * manager `[{"$ref": …, "value": …}]`); both in test/idp/entra/manager.json. Returns undefined for an unassigned
+ * value (null, []).
  */
 export function complexShape(def: AttributeDefinition, value: unknown, label: string): JsonObject | undefined {
   if (value === null || value === undefined) return undefined;

@@ -45,7 +45,7 @@ const PARAMETER_NAMES = [
 /**
  * Picks the known parameters out of a query or body object, matching names case-insensitively (RFC 7643 §2.1
  * for body attributes; tolerated in query strings too). Unknown names are ignored: Entra's tenant URL may carry
- * `aadOptscim062020` (shared/reference/idp/idp-behaviour.md Q15). A name given twice, in two spellings, is
+ * `aadOptscim062020` (test/idp/entra/test-connection.json). A name given twice, in two spellings, is
  * ambiguous and rejected.
  */
 function pickParameters(source: Record<string, unknown>): RawListParameters {

@@ -33,7 +33,7 @@ function parseOperation(raw: unknown, index: number, resource: ResourceSchema): 
   const where = `Operations[${index}]`;
   if (!isJsonObject(raw)) throw ScimError.invalidSyntax(`${where} must be an object (RFC 7644 §3.5.2).`);
   const name = getIgnoringCase(raw, 'op');
-  // Entra sends "Add", "Replace", "Remove" (idp-behaviour.md Q2); RFC 7644 §3.5.2 op values are case-insensitive.
+  // Entra sends "Add", "Replace", "Remove" (test/idp/entra/update-user-patch.json); RFC 7644 §3.5.2 ops ignore case.
   const op = typeof name === 'string' ? name.toLowerCase() : undefined;
   if (op !== 'add' && op !== 'replace' && op !== 'remove') {
     throw ScimError.invalidSyntax(`${where}.op must be "add", "remove" or "replace" (RFC 7644 §3.5.2).`);

@@ -129,7 +129,8 @@ function applyWholeList(
   const values = (normalizeAttributeValue(def, value, label) as unknown[] | undefined) ?? [];
   switch (op) {
     case 'replace':
-      // RFC 7644 §3.5.2.3: "the attribute and all values are replaced" (Okta's full member push, `[]` included).
+      // RFC 7644 §3.5.2.3: "the attribute and all values are replaced" (Okta's full member push, `[]` included:
+      // test/idp/okta/group-push.json).
       setOrDelete(holder, def.name, nonEmpty(values));
       return;
     case 'add':
@@ -141,7 +142,8 @@ function applyWholeList(
         delete holder[def.name];
         return;
       }
-      // Entra's default remove-member is `path: "members"` with a value list: only the listed values go.
+      // Entra's default remove-member is `path: "members"` with a value list: only the listed values go
+      // (test/idp/entra/groups.json).
       setOrDelete(holder, def.name, nonEmpty(withoutElements(def, list, values)));
       return;
     default: {
@@ -160,7 +162,8 @@ function elementMatches(attr: AttributeRef, filter: Filter, element: JsonObject)
 
 /**
  * Entra adds to `emails[type eq "work"].value` (and `addresses[type eq "work"].locality`, …) before the element
- * exists and expects it created (idp-behaviour.md Q18); later ops with the same filter then find and complete it.
+ * exists and expects it created (test/idp/entra/add-work-email-when-absent.json); later ops with the same filter then
+ * find and complete it (test/idp/entra/address-merge.json).
  * Only a filter made of `eq` comparisons that fixes `type` describes one element unambiguously; anything else
  * keeps RFC 7644 §3.5.2.3's noTarget.
  */
@@ -194,7 +197,7 @@ function collectEqualities(filter: Filter, into: JsonObject): boolean {
 
 /**
  * Sets the sub-attributes named in `shape`, matched case-insensitively. ReadOnly ones inside a value are ignored
- * rather than refused: Okta's member adds carry `display` (idp-behaviour.md §1.4).
+ * rather than refused: Okta's member adds carry `display` (test/idp/okta/group-push.json).
  */
 function mergeSubAttributes(def: AttributeDefinition, target: JsonObject, shape: JsonObject, label: string): void {
   for (const [name, raw] of Object.entries(shape)) {

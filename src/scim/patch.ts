@@ -46,7 +46,7 @@ function applyOperation(doc: JsonObject, operation: PatchOperation, current: Sci
  * An add or replace without a path names its targets by the keys of its value (RFC 7644 §3.5.2.1). Besides plain
  * attribute names, a key may be an extension URN holding an object of that extension's attributes, or a path:
  * Entra with aadOptscim062020 sends `"name.givenName"` and `"urn:…:enterprise:2.0:User:employeeNumber"` as keys
- * (idp-behaviour.md §2.6). Each key then applies as if it were a path operation.
+ * (test/idp/entra/aadopt-replace-multiple.json). Each key then applies as if it were a path operation.
  */
 function expandValue(value: JsonObject, current: ScimResource, resource: ResourceSchema): [PatchPath, unknown][] {
   const targets: [PatchPath, unknown][] = [];
@@ -65,7 +65,7 @@ function expandValue(value: JsonObject, current: ScimResource, resource: Resourc
     }
     const path = parsePatchPath(key, resource);
     if (!path) continue;
-    // Okta's group PATCH carries the group's own id on every membership change: {"id": …, "displayName": …}.
+    // Okta's group PATCH carries the group's own id on every membership change: test/idp/okta/group-push.json.
     if (isOwnId(path) && inner === current['id']) continue;
     targets.push([path, inner]);
   }

@@ -78,7 +78,7 @@ function resolveHead(head: string, resource: ResourceSchema): AttributeRef | und
   if (isUrn && !split) return undefined;
   const ref = resolveAttributePath(resource, head);
   if (ref || isUrn) return ref;
-  // Entra's legacy manager PATCH uses `path: "manager"` without the enterprise URN (idp-behaviour.md §2.7).
+  // Entra's legacy manager PATCH uses `path: "manager"` without the enterprise URN: test/idp/entra/manager.json.
   for (const extension of resource.extensions) {
     const qualified = resolveAttributePath(resource, `${extension.id}:${head}`);
     if (qualified) return qualified;

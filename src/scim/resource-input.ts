@@ -13,9 +13,10 @@ export type ScimResource = Record<string, unknown>;
 /**
  * Normalizes the body of a POST or PUT (RFC 7644 §3.3, §3.5.1). Names are matched case-insensitively and written
  * canonically (RFC 7643 §2.1); unknown attributes are dropped rather than refused, because IdPs send attributes the
- * bridge does not keep (Entra's roles, Okta's password); readOnly ones (id, meta, groups) are ignored as
- * RFC 7644 §3.5.1 says. The client's `schemas` is not trusted: Entra sends extra and misspelled URNs
- * (idp-behaviour.md Q12), so it is recomputed from what is present.
+ * bridge does not keep (Entra's roles: test/idp/entra/validator-create-user.json; Okta's password:
+ * test/idp/okta/create-user.json); readOnly ones (id, meta, groups) are ignored as RFC 7644 §3.5.1 says. The
+ * client's `schemas` is not trusted: Entra sends extra and misspelled URNs (test/idp/entra/create-user.json), so it
+ * is recomputed from what is present.
  */
 export function normalizeResourceInput(body: unknown, resource: ResourceSchema): ScimResource {
   if (!isJsonObject(body)) throw ScimError.invalidSyntax('The request body must be a JSON object (RFC 7644 §3.3).');

@@ -94,7 +94,8 @@ export async function groupRoutes(app: FastifyInstance, options: GroupRoutesOpti
     return sendOne(reply, view, projectionOf(parseListQuery(request.query, limits)));
   });
 
-  // Entra prefers 204 for group PATCH; a client that asks for attributes gets 200 with the group (RFC 7644 §3.5.2).
+  // Entra prefers 204 for group PATCH (test/idp/entra/groups.json); a client that asks for attributes gets 200 with
+  // the group (RFC 7644 §3.5.2).
   app.patch('/Groups/:id', async (request: IdRequest, reply) => {
     const view = await groups.patch(request.params.id, request.body, request.headers['if-match'], base(request));
     const projection = projectionOf(parseListQuery(request.query, limits));
