@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './load-config-or-exit.js';
 import { createBridge } from './bridge.js';
 import { createLogger } from './logger.js';
 
 /** Production entry: configuration from the environment, then listen; SIGTERM/SIGINT drain and exit. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   const bridge = await createBridge(config, logger);
   await bridge.app.listen({ port: config.PORT, host: config.HOST });

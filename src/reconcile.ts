@@ -1,6 +1,6 @@
 import { createAsanaClient } from './asana/client.js';
 import { RateLimiter } from './asana/rate-limiter.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './load-config-or-exit.js';
 import { createLogger } from './logger.js';
 import { Reconciler, type DriftAction } from './provisioning/reconciler.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -11,16 +11,7 @@ import { SqliteStore } from './store/sqlite-store.js';
  * command is safe to run beside it. Asana calls count against the same per-token limit as the bridge's.
  */
 async function reconcile(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const action: DriftAction = process.argv.includes('--restore') ? 'restore' : config.RECONCILE_DRIFT_ACTION;
   const logger = createLogger(config.LOG_LEVEL, process.stderr);
   const store = SqliteStore.open(config.databasePath);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startAsanaSimulator } from './asana-simulator/index.js';
 import { createBridge } from './bridge.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './load-config-or-exit.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -11,24 +11,15 @@ import { createLogger } from './logger.js';
 async function sandbox(): Promise<void> {
   const simulator = await startAsanaSimulator({ emailDomains: ['example.com'] });
   const token = process.env['SCIM_TOKEN'] ?? randomBytes(24).toString('base64url');
-  let config;
-  try {
-    config = loadConfig({
-      HOST: '127.0.0.1',
-      DATABASE_URL: 'file:./data/sandbox.db',
-      ...process.env,
-      SCIM_TOKEN: token,
-      ASANA_BASE_URL: simulator.url,
-      ASANA_TOKEN: simulator.token,
-      ASANA_WORKSPACE_GID: simulator.workspaceGid,
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit({
+    HOST: '127.0.0.1',
+    DATABASE_URL: 'file:./data/sandbox.db',
+    ...process.env,
+    SCIM_TOKEN: token,
+    ASANA_BASE_URL: simulator.url,
+    ASANA_TOKEN: simulator.token,
+    ASANA_WORKSPACE_GID: simulator.workspaceGid,
+  });
   const logger = createLogger(config.LOG_LEVEL);
   const bridge = await createBridge(config, logger);
   await bridge.app.listen({ port: config.PORT, host: config.HOST });

@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GroupService, GroupView } from '../../provisioning/groups.js';
 import type { AttributeRef } from '../../scim/attribute-path.js';
 import { listResponse, parseListQuery, parseSearchRequest, type ListQuery } from '../../scim/list.js';
-import { parseAttributeList, projectResource } from '../../scim/projection.js';
 import { groupResource } from '../../scim/schemas.js';
 import { etagOf, ifNoneMatchSatisfied } from '../../scim/version.js';
 import { baseUrlOf } from '../base-url.js';
+import { isProjected, project, projectionOf, toResourceQuery, type Projection } from '../list-projection.js';
 
 export interface GroupRoutesOptions {
   readonly basePath: string;
@@ -16,27 +16,11 @@ export interface GroupRoutesOptions {
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
 
-interface Projection {
-  readonly attributes?: readonly AttributeRef[];
-  readonly excludedAttributes?: readonly AttributeRef[];
-}
-
-function projectionOf(query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>): Projection {
-  const attributes = parseAttributeList(query.attributes, groupResource);
-  const excludedAttributes = parseAttributeList(query.excludedAttributes, groupResource);
-  return { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
-}
-
 /** Members are loaded only when the response will carry them: `excludedAttributes=members` skips the join. */
 function wantsMembers(projection: Projection): boolean {
   const names = (refs: readonly AttributeRef[] | undefined) => refs?.map((r) => r.attribute.name) ?? [];
   if (names(projection.excludedAttributes).includes('members')) return false;
   return projection.attributes === undefined || names(projection.attributes).includes('members');
-}
-
-function project(view: GroupView, projection: Projection): Record<string, unknown> {
-  if (!projection.attributes && !projection.excludedAttributes) return view.resource;
-  return projectResource(view.resource, groupResource, projection);
 }
 
 /** RFC 7644 §3.3–3.6 for Groups (Asana teams); handlers only translate HTTP to GroupService calls. */
@@ -46,23 +30,13 @@ export async function groupRoutes(app: FastifyInstance, options: GroupRoutesOpti
   const base = (request: FastifyRequest) => baseUrlOf(request, basePath);
 
   const sendOne = (reply: FastifyReply, view: GroupView, projection: Projection, status = 200) =>
-    reply.code(status).header('etag', etagOf(view.version)).send(project(view, projection));
+    reply.code(status).header('etag', etagOf(view.version)).send(project(view.resource, projection, groupResource));
 
   const list = async (request: FastifyRequest, query: ListQuery) => {
-    const projection = projectionOf(query);
-    const page = await groups.list(
-      {
-        ...(query.filter !== undefined ? { filter: query.filter } : {}),
-        ...(query.sortBy !== undefined ? { sortBy: query.sortBy } : {}),
-        startIndex: query.startIndex,
-        count: query.count,
-        descending: query.sortOrder === 'descending',
-      },
-      base(request),
-      wantsMembers(projection),
-    );
+    const projection = projectionOf(query, groupResource);
+    const page = await groups.list(toResourceQuery(query), base(request), wantsMembers(projection));
     return listResponse(
-      page.groups.map((g) => project(g, projection)),
+      page.groups.map((g) => project(g.resource, projection, groupResource)),
       page.total,
       query.startIndex,
     );
@@ -75,7 +49,7 @@ export async function groupRoutes(app: FastifyInstance, options: GroupRoutesOpti
   app.post('/Groups/.search', async (request) => list(request, parseSearchRequest(request.body, limits)));
 
   app.get('/Groups/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(parseListQuery(request.query, limits));
+    const projection = projectionOf(parseListQuery(request.query, limits), groupResource);
     const view = await groups.get(request.params.id, base(request), wantsMembers(projection));
     if (!ifNoneMatchSatisfied(request.headers['if-none-match'], view.version)) {
       return reply.code(304).header('etag', etagOf(view.version)).send();
@@ -86,20 +60,20 @@ export async function groupRoutes(app: FastifyInstance, options: GroupRoutesOpti
   app.post<{ Querystring: Record<string, unknown> }>('/Groups', async (request, reply) => {
     const view = await groups.create(request.body, base(request));
     void reply.header('location', (view.resource['meta'] as { location: string }).location);
-    return sendOne(reply, view, projectionOf(parseListQuery(request.query, limits)), 201);
+    return sendOne(reply, view, projectionOf(parseListQuery(request.query, limits), groupResource), 201);
   });
 
   app.put('/Groups/:id', async (request: IdRequest, reply) => {
     const view = await groups.replace(request.params.id, request.body, request.headers['if-match'], base(request));
-    return sendOne(reply, view, projectionOf(parseListQuery(request.query, limits)));
+    return sendOne(reply, view, projectionOf(parseListQuery(request.query, limits), groupResource));
   });
 
   // Entra prefers 204 for group PATCH (test/idp/entra/groups.json); a client that asks for attributes gets 200 with
   // the group (RFC 7644 §3.5.2).
   app.patch('/Groups/:id', async (request: IdRequest, reply) => {
     const view = await groups.patch(request.params.id, request.body, request.headers['if-match'], base(request));
-    const projection = projectionOf(parseListQuery(request.query, limits));
-    if (!projection.attributes && !projection.excludedAttributes) {
+    const projection = projectionOf(parseListQuery(request.query, limits), groupResource);
+    if (!isProjected(projection)) {
       return reply.code(204).header('etag', etagOf(view.version)).send();
     }
     return sendOne(reply, view, projection);

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UserService, UserView } from '../../provisioning/users.js';
 import { listResponse, parseListQuery, parseSearchRequest, type ListQuery } from '../../scim/list.js';
-import { parseAttributeList, projectResource } from '../../scim/projection.js';
 import { userResource } from '../../scim/schemas.js';
 import { etagOf, ifNoneMatchSatisfied } from '../../scim/version.js';
 import { baseUrlOf } from '../base-url.js';
+import { project, projectionOf, toResourceQuery } from '../list-projection.js';
 
 export interface UserRoutesOptions {
   readonly basePath: string;
@@ -15,17 +15,6 @@ export interface UserRoutesOptions {
 
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
 
-/** RFC 7644 §3.9: `attributes` / `excludedAttributes` apply to every response that carries a resource. */
-function project(view: UserView, query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>) {
-  const attributes = parseAttributeList(query.attributes, userResource);
-  const excludedAttributes = parseAttributeList(query.excludedAttributes, userResource);
-  if (!attributes && !excludedAttributes) return view.resource;
-  return projectResource(view.resource, userResource, {
-    ...(attributes ? { attributes } : {}),
-    ...(excludedAttributes ? { excludedAttributes } : {}),
-  });
-}
-
 /** RFC 7644 §3.3–3.6 for Users; handlers only translate HTTP to UserService calls. */
 export async function userRoutes(app: FastifyInstance, options: UserRoutesOptions): Promise<void> {
   const { users, basePath } = options;
@@ -33,21 +22,16 @@ export async function userRoutes(app: FastifyInstance, options: UserRoutesOption
   const base = (request: FastifyRequest) => baseUrlOf(request, basePath);
 
   const sendOne = (reply: FastifyReply, view: UserView, query: ListQuery, status = 200) =>
-    reply.code(status).header('etag', etagOf(view.version)).send(project(view, query));
+    reply
+      .code(status)
+      .header('etag', etagOf(view.version))
+      .send(project(view.resource, projectionOf(query, userResource), userResource));
 
   const list = async (request: FastifyRequest, query: ListQuery) => {
-    const page = await users.list(
-      {
-        ...(query.filter !== undefined ? { filter: query.filter } : {}),
-        ...(query.sortBy !== undefined ? { sortBy: query.sortBy } : {}),
-        startIndex: query.startIndex,
-        count: query.count,
-        descending: query.sortOrder === 'descending',
-      },
-      base(request),
-    );
+    const projection = projectionOf(query, userResource);
+    const page = await users.list(toResourceQuery(query), base(request));
     return listResponse(
-      page.users.map((u) => project(u, query)),
+      page.users.map((u) => project(u.resource, projection, userResource)),
       page.total,
       query.startIndex,
     );
