@@ -209,7 +209,7 @@ t.test('Users end to end against the simulator', async (t) => {
 });
 
 t.test('Asana failures: nothing lost, nothing lied about', async (t) => {
-  const h = await startHarness(t, { env: { ASANA_SYNC_DEADLINE_MS: '2000' } });
+  const h = await startHarness(t, { env: { ASANA_SYNC_DEADLINE_MS: '10000' } });
 
   t.test('a permanent refusal (403) is returned as a SCIM error and the create is undone', async (t) => {
     h.simulator.setFaults({ failNext: { count: 1, status: 403 } });

@@ -1,11 +1,9 @@
 import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from '../mapping-store.js';
 
 /** Row shapes of the tables in migrations.ts and their mapping to the store's records. */
-export interface UserRow {
+interface ResourceRow {
   id: string;
-  user_name: string;
   external_id: string | null;
-  active: number;
   asana_gid: string | null;
   created: string;
   last_modified: string;
@@ -16,18 +14,27 @@ export interface UserRow {
   data: string;
 }
 
-export interface GroupRow {
-  id: string;
+export interface UserRow extends ResourceRow {
+  user_name: string;
+  active: number;
+}
+
+export interface GroupRow extends ResourceRow {
   display_name: string;
-  external_id: string | null;
-  asana_gid: string | null;
-  created: string;
-  last_modified: string;
-  version: number;
-  sync_state: SyncState;
-  sync_attempts: number;
-  sync_error: string | null;
-  data: string;
+}
+
+/** The fields users and groups share, from their row. */
+function resourceFields(row: ResourceRow) {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    asanaGid: row.asana_gid,
+    created: row.created,
+    lastModified: row.last_modified,
+    version: row.version,
+    sync: { state: row.sync_state, attempts: row.sync_attempts, lastError: row.sync_error },
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
 }
 
 export interface WorkRow {
@@ -41,33 +48,11 @@ export interface WorkRow {
 }
 
 export function toUser(row: UserRow): UserRecord {
-  return {
-    id: row.id,
-    userName: row.user_name,
-    externalId: row.external_id,
-    active: row.active === 1,
-    asanaGid: row.asana_gid,
-    created: row.created,
-    lastModified: row.last_modified,
-    version: row.version,
-    sync: { state: row.sync_state, attempts: row.sync_attempts, lastError: row.sync_error },
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
+  return { ...resourceFields(row), userName: row.user_name, active: row.active === 1 };
 }
 
 export function toGroup(row: GroupRow, memberIds: readonly string[]): GroupRecord {
-  return {
-    id: row.id,
-    displayName: row.display_name,
-    externalId: row.external_id,
-    asanaGid: row.asana_gid,
-    created: row.created,
-    lastModified: row.last_modified,
-    version: row.version,
-    sync: { state: row.sync_state, attempts: row.sync_attempts, lastError: row.sync_error },
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    memberIds,
-  };
+  return { ...resourceFields(row), displayName: row.display_name, memberIds };
 }
 
 export function toWork(row: WorkRow): WorkItem {
