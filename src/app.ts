@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { bearerAuth } from './http/auth.js';
+import { refuseTunnel, scimClientErrorHandler } from './http/client-error.js';
 import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
+import { requireHostHeader } from './http/host-header.js';
+import { requestRateLimit } from './http/rate-limit.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
 import { groupRoutes } from './http/routes/groups.js';
@@ -20,6 +23,10 @@ export interface AppDeps {
   readonly ready: () => Promise<void>;
   readonly bodyLimitBytes: number;
   readonly maxResults: number;
+  /** Requests per minute each SCIM token may make. */
+  readonly rateLimitPerMinute: number;
+  /** Time a client has to send a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
 }
 
 /** RFC 7644 §3.13: Asana's own SCIM lives at /api/1.0/scim; /scim/v2 is the conventional path IdPs suggest. */
@@ -44,17 +51,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => requestId(req.headers['x-request-id']),
     bodyLimit: deps.bodyLimitBytes,
-    // Slow clients must not pin connections: whole request within 60 s, idle keep-alive sockets closed.
-    requestTimeout: 60_000,
+    // Slow clients must not pin connections: the whole request, headers included, within requestTimeoutMs (Node's
+    // headersTimeout is fixed when the server is created, so it goes in `http`), checked at least every second
+    // (Node checks every 30 s by default); idle keep-alive sockets closed.
+    requestTimeout: deps.requestTimeoutMs,
+    http: {
+      requestTimeout: deps.requestTimeoutMs,
+      headersTimeout: deps.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, deps.requestTimeoutMs),
+      // Checked in host-header.ts instead, so the 400 carries a SCIM body.
+      requireHostHeader: false,
+    },
     keepAliveTimeout: 72_000,
+    clientErrorHandler: scimClientErrorHandler(deps.logger),
+    frameworkErrors: answerFrameworkError,
     // RFC 7644 §3.1 leaves case to the server; Microsoft's collection sends /users.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
-    return503OnClosing: true,
+    // Requests that reach a closing server on a kept-alive socket are served rather than answered with a
+    // non-SCIM 503; SIGTERM still stops new connections and waits for in-flight requests.
+    return503OnClosing: false,
   });
 
   registerScimContentTypes(app);
   registerErrorHandling(app);
+  app.server.on('connect', refuseTunnel);
+  app.addHook('onRequest', requireHostHeader);
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
+  app.addHook('onRequest', requestRateLimit({ perMinute: deps.rateLimitPerMinute }));
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

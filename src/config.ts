@@ -29,6 +29,14 @@ const schema = z.object({
   SCIM_MAX_RESULTS: positiveInt.max(10000).default(1000),
   /** Largest request body, in bytes; larger bodies are answered 413. */
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /**
+   * Requests per minute each SCIM token may make (429 with Retry-After beyond). 1500 = 25/s, the rate Microsoft's
+   * gallery checklist asks a SCIM endpoint to sustain per tenant (idp-behaviour.md §2.1), and Asana's paid-plan quota,
+   * so one IdP's writes cannot queue Asana work faster than Asana drains it.
+   */
+  SCIM_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
+  /** A client must send a whole request (headers and body) within this time, else 408 and the connection closes. */
+  REQUEST_TIMEOUT_MS: positiveInt.default(60_000),
   /** Minutes between reconciliation passes comparing the store with Asana; 0 turns the periodic pass off. */
   RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(0),
   /** What a reconciliation pass does with drift: `report` it (log only) or `restore` the IdP's intent. */

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ScimError } from '../scim/errors.js';
+
+/** Probes are exempt: an orchestrator polling them must never be throttled into restarting the bridge. */
+const EXEMPT_PATHS = new Set(['/healthz', '/readyz']);
+
+const MINUTE_MS = 60_000;
+
+export interface RequestRateLimitOptions {
+  /** Requests each bearer token may make per minute, sustained; also the largest burst. */
+  readonly perMinute: number;
+  /** Milliseconds on a monotonic clock. */
+  readonly now?: () => number;
+}
+
+/**
+ * The bucket key for a request's bearer token: its SHA-256, so the token itself is never kept or logged. The token is
+ * read as bearerAuth (auth.ts) reads it; one token spelled `Bearer`, `bearer` or with extra spaces is one client.
+ */
+function clientKey(authorization: string | undefined): string {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? '';
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * A per-token request rate limit (a Fastify onRequest hook, registered after bearerAuth), so a misbehaving IdP
+ * cannot flood the bridge and, through its writes, queue up more Asana work than Asana's quota can drain.
+ * A token bucket per client that holds up to `perMinute` requests and refills continuously at `perMinute` per
+ * minute, kept as one number: GCRA's theoretical arrival time, the moment the bucket would be full again.
+ * Over the limit: 429 with an integer `Retry-After` (RFC 6585 §4; Okta waits that long, idp-behaviour.md §1.1)
+ * and a SCIM error body. Only valid tokens get here, so there is at most one entry per configured token.
+ */
+export function requestRateLimit(options: RequestRateLimitOptions) {
+  const fullAt = new Map<string, number>();
+  const now = options.now ?? (() => performance.now());
+  const interval = MINUTE_MS / options.perMinute;
+  // How far ahead of now the full-again time may run: a full bucket lets perMinute requests through at once.
+  const tolerance = MINUTE_MS - interval;
+  return async function limitRate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (EXEMPT_PATHS.has(request.url.split('?', 1)[0] ?? '')) return;
+    const key = clientKey(request.headers.authorization);
+    const at = now();
+    const full = Math.max(fullAt.get(key) ?? at, at);
+    if (full - at <= tolerance) {
+      fullAt.set(key, full + interval);
+      return;
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil((full - tolerance - at) / 1000));
+    void reply.header('retry-after', String(retryAfterSeconds));
+    request.log.warn({ client: key.slice(0, 12), retryAfterSeconds }, 'request rate limit reached');
+    throw ScimError.tooManyRequests(`Too many requests for this token; retry after ${retryAfterSeconds} s.`);
+  };
+}

@@ -1,0 +1,126 @@
+import Fastify from 'fastify';
+import t, { type Test } from 'tap';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { registerErrorHandling } from '../../src/http/error-handler.js';
+import { requestRateLimit } from '../../src/http/rate-limit.js';
+import { startHarness, TEST_TOKEN, userBody, type ScimResponse } from '../helpers/harness.js';
+
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const SECOND_TOKEN = 'second-scim-token-0123456789abcdef';
+const LIMIT = 5;
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+function isRateLimited(t: Test, response: ScimResponse): void {
+  t.equal(response.status, 429);
+  t.match(response.headers.get('retry-after'), /^[1-9]\d*$/, 'Retry-After is a positive integer of seconds');
+  t.same(response.body.schemas, [ERROR_SCHEMA]);
+  t.equal(response.body.status, '429');
+  t.type(response.body.detail, 'string');
+}
+
+t.test('the per-token request rate limit over real HTTP', async (t) => {
+  const h = await startHarness(t, {
+    env: { SCIM_RATE_LIMIT_PER_MINUTE: String(LIMIT), SCIM_TOKEN: `${TEST_TOKEN},${SECOND_TOKEN}` },
+  });
+
+  t.test(`${LIMIT} requests pass, the next is 429 with Retry-After and a SCIM error`, async (t) => {
+    // Both SCIM prefixes, reads and an unknown route all draw on the same token's budget.
+    const paths = ['/ServiceProviderConfig', '/Users', '/api/1.0/scim/Groups', '/Nope', '/Users?count=1'];
+    const statuses = [];
+    for (const path of paths) statuses.push((await h.request('GET', path)).status);
+    t.same(statuses, [200, 200, 200, 404, 200]);
+    isRateLimited(t, await h.request('GET', '/Users'));
+  });
+
+  t.test('a write over the limit changes nothing and costs no Asana call', async (t) => {
+    h.simulator.clearRequests();
+    isRateLimited(t, await h.request('POST', '/Users', { body: userBody('limited@example.com') }));
+    t.same(h.simulator.requests(), []);
+    t.same(h.simulator.users(), []);
+  });
+
+  t.test('the same token spelled differently is the same client', async (t) => {
+    const spellings = [`bearer ${TEST_TOKEN}`, `BEARER   ${TEST_TOKEN}  `, `Bearer\t${TEST_TOKEN}`];
+    for (const authorization of spellings) isRateLimited(t, await h.request('GET', '/Users', { headers: { authorization } }));
+  });
+
+  t.test('a wrong token is 401, not 429: authentication comes first', async (t) => {
+    const response = await h.request('GET', '/Users', { headers: bearer('wrong-token-0123456789abcdef') });
+    t.equal(response.status, 401);
+  });
+
+  t.test('another token has its own budget', async (t) => {
+    const statuses = [];
+    for (let i = 0; i < LIMIT; i++) statuses.push((await h.request('GET', '/Users', { headers: bearer(SECOND_TOKEN) })).status);
+    t.same(statuses, Array(LIMIT).fill(200));
+    isRateLimited(t, await h.request('GET', '/Users', { headers: bearer(SECOND_TOKEN) }));
+  });
+
+  t.test('health probes are exempt, with or without an exhausted token', async (t) => {
+    const statuses = [];
+    for (let i = 0; i < 2 * LIMIT; i++) {
+      statuses.push((await h.request('GET', '/healthz', { anonymous: true })).status);
+      statuses.push((await h.request('GET', '/readyz')).status);
+    }
+    t.same(statuses, Array(4 * LIMIT).fill(200));
+  });
+});
+
+/** A bare app with the hook alone and a clock the test moves: how the bucket refills. */
+async function limitedApp(t: Test, perMinute: number) {
+  let clock = 0;
+  const app = Fastify();
+  registerErrorHandling(app);
+  app.addHook('onRequest', requestRateLimit({ perMinute, now: () => clock }));
+  app.get('/Users', async () => ({ ok: true }));
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(() => app.close());
+  return {
+    advance: (ms: number) => (clock += ms),
+    get: async () => {
+      const response = await fetch(`${origin}/Users`, { headers: bearer(TEST_TOKEN) });
+      await response.arrayBuffer();
+      return { status: response.status, retryAfter: response.headers.get('retry-after') };
+    },
+    /** Statuses of n requests in a row. */
+    async statuses(n: number) {
+      const seen = [];
+      for (let i = 0; i < n; i++) seen.push((await this.get()).status);
+      return seen;
+    },
+  };
+}
+
+t.test('the bucket refills continuously at the limit per minute', async (t) => {
+  // [per minute, requests let through first, Retry-After then, ms to wait before the next request passes]
+  const cases: Array<[number, number, string, number]> = [
+    [60, 60, '1', 1_000],
+    [5, 5, '12', 12_000],
+    [1, 1, '60', 60_000],
+    [600, 600, '1', 100],
+  ];
+  for (const [perMinute, burst, retryAfter, refillMs] of cases) {
+    t.test(`${perMinute}/min`, async (t) => {
+      const app = await limitedApp(t, perMinute);
+      t.same(await app.statuses(burst), Array(burst).fill(200));
+      t.same(await app.get(), { status: 429, retryAfter });
+      app.advance(refillMs - 1);
+      t.equal((await app.get()).status, 429, 'not quite refilled');
+      app.advance(1);
+      t.equal((await app.get()).status, 200, 'one request refilled');
+      t.equal((await app.get()).status, 429);
+      app.advance(120_000);
+      t.same(await app.statuses(burst + 1), [...Array(burst).fill(200), 429], 'full again, never above the limit');
+    });
+  }
+});
+
+t.test('SCIM_RATE_LIMIT_PER_MINUTE defaults to 1500 (25/s) and must be a positive integer', async (t) => {
+  const env = { SCIM_TOKEN: TEST_TOKEN, ASANA_TOKEN: 'asana', ASANA_WORKSPACE_GID: '1' };
+  t.equal(loadConfig(env).SCIM_RATE_LIMIT_PER_MINUTE, 1500);
+  t.equal(loadConfig({ ...env, SCIM_RATE_LIMIT_PER_MINUTE: '90' }).SCIM_RATE_LIMIT_PER_MINUTE, 90);
+  for (const value of ['0', '-5', '1.5', 'many']) {
+    t.throws(() => loadConfig({ ...env, SCIM_RATE_LIMIT_PER_MINUTE: value }), ConfigError, value);
+  }
+});
