@@ -3,7 +3,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/errors.js';
 
 /** Routes that answer without a token: liveness and readiness probes carry no directory data. */
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * True for the probes, matched as the router matches them (case-insensitive, trailing slash ignored: see
+ * app.ts routerOptions), so no spelling of a probe's path is served without the check deciding it.
+ */
+export function isProbe(url: string): boolean {
+  const path = (url.split('?', 1)[0] ?? '').toLowerCase().replace(/\/+$/, '');
+  return PROBE_PATHS.has(path);
+}
+
+/** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is case-insensitive). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+}
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -15,14 +29,12 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 export function bearerAuth(tokens: readonly string[]) {
   const expected = tokens.map(digest);
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const path = request.url.split('?', 1)[0] ?? '';
-    if (PUBLIC_PATHS.has(path)) return;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const presented = digest(match?.[1] ?? '');
+    if (isProbe(request.url)) return;
+    const token = bearerToken(request.headers.authorization);
+    const presented = digest(token ?? '');
     let valid = false;
-    for (const token of expected) valid = timingSafeEqual(token, presented) || valid;
-    if (!valid || !match) {
+    for (const candidate of expected) valid = timingSafeEqual(candidate, presented) || valid;
+    if (!valid || token === undefined) {
       void reply.header('www-authenticate', 'Bearer realm="scim-bridge"');
       throw ScimError.unauthorized();
     }

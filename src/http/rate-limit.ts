@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/errors.js';
-
-/** Probes are exempt: an orchestrator polling them must never be throttled into restarting the bridge. */
-const EXEMPT_PATHS = new Set(['/healthz', '/readyz']);
+import { bearerToken, isProbe } from './auth.js';
 
 const MINUTE_MS = 60_000;
 
@@ -19,8 +17,7 @@ export interface RequestRateLimitOptions {
  * read as bearerAuth (auth.ts) reads it; one token spelled `Bearer`, `bearer` or with extra spaces is one client.
  */
 function clientKey(authorization: string | undefined): string {
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? '';
-  return createHash('sha256').update(token).digest('hex');
+  return createHash('sha256').update(bearerToken(authorization) ?? '').digest('hex');
 }
 
 /**
@@ -38,7 +35,8 @@ export function requestRateLimit(options: RequestRateLimitOptions) {
   // How far ahead of now the full-again time may run: a full bucket lets perMinute requests through at once.
   const tolerance = MINUTE_MS - interval;
   return async function limitRate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (EXEMPT_PATHS.has(request.url.split('?', 1)[0] ?? '')) return;
+    // Probes are exempt: an orchestrator polling them must never be throttled into restarting the bridge.
+    if (isProbe(request.url)) return;
     const key = clientKey(request.headers.authorization);
     const at = now();
     const full = Math.max(fullAt.get(key) ?? at, at);

@@ -111,3 +111,10 @@ t.test('the HTTP edge', async (t) => {
     t.ok(h.logs.length > 0, 'something was logged');
   });
 });
+
+t.test('probes answer without auth in every spelling the router serves', async (t) => {
+  const h = await startHarness(t);
+  for (const path of ['/healthz', '/healthz/', '/HEALTHZ', '/readyz/', '/ReadyZ?x=1']) {
+    t.equal((await h.request('GET', `${h.origin}${path}`, { anonymous: true })).status, 200, path);
+  }
+});
