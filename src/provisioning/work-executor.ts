@@ -73,11 +73,11 @@ export class WorkExecutor {
     return undefined;
   }
 
-  /** The team of a group, also of a deleted one whose clean-up is queued. */
+  /** The team of a group, also of a deleted one whose clean-up is queued (one indexed read, no member list). */
   private async teamGid(groupId: string): Promise<string> {
-    const group = await this.store.getGroup(groupId, { includeDeleted: true });
-    if (!group?.asanaGid) throw new WaitingForDependency(`the Asana team of group ${groupId} is not created yet`);
-    return group.asanaGid;
+    const gid = await this.store.teamGidOf(groupId);
+    if (!gid) throw new WaitingForDependency(`the Asana team of group ${groupId} is not created yet`);
+    return gid;
   }
 
   /** A team membership needs the user in the workspace first: a queued invitation must run before it. */

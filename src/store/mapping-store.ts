@@ -132,12 +132,14 @@ export interface MappingStore {
     workIds: readonly number[],
   ): Promise<boolean>;
 
-  /** A live group; `includeDeleted` also finds a tombstone whose Asana clean-up is still queued. */
-  getGroup(id: string, options?: { includeDeleted?: boolean }): Promise<GroupRecord | undefined>;
+  /** A live group (not a deleted group's tombstone). */
+  getGroup(id: string): Promise<GroupRecord | undefined>;
   /** Lists live groups; members are loaded only when asked (excludedAttributes=members skips the join). */
   listGroups(options: ListOptions, withMembers: boolean): Promise<ListResult<GroupRecord>>;
   /** The users with these ids (unknown ids are absent from the map). */
   usersByIds(ids: readonly string[]): Promise<ReadonlyMap<string, UserRecord>>;
+  /** The Asana team gid of a group (null before its team exists), also of a deleted group's tombstone. */
+  teamGidOf(groupId: string): Promise<string | null | undefined>;
   /** True when some group is already linked to this Asana team. */
   isTeamLinked(asanaGid: string): Promise<boolean>;
   /** StoreConflict('uniqueness') when the displayName is taken, ('reference') when a member does not exist. */

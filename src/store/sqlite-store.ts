@@ -100,8 +100,8 @@ export class SqliteStore implements MappingStore {
     });
   }
 
-  async getGroup(id: string, options: { includeDeleted?: boolean } = {}): Promise<GroupRecord | undefined> {
-    return this.groups.get(id, options.includeDeleted);
+  async getGroup(id: string): Promise<GroupRecord | undefined> {
+    return this.groups.get(id);
   }
 
   async listGroups(options: ListOptions, withMembers: boolean): Promise<ListResult<GroupRecord>> {
@@ -110,6 +110,10 @@ export class SqliteStore implements MappingStore {
 
   async usersByIds(ids: readonly string[]): Promise<ReadonlyMap<string, UserRecord>> {
     return this.users.byIds(ids);
+  }
+
+  async teamGidOf(groupId: string): Promise<string | null | undefined> {
+    return this.groups.teamGid(groupId);
   }
 
   async isTeamLinked(asanaGid: string): Promise<boolean> {

@@ -181,6 +181,12 @@ t.test('Users end to end against the simulator', async (t) => {
     t.equal(page.startIndex, 2);
     t.equal(page.itemsPerPage, 2);
     t.equal(page.totalResults, total.totalResults);
+    const beyond = (await h.request('GET', `/Users?startIndex=${total.totalResults + 5}&count=2`)).body;
+    t.equal(beyond.totalResults, total.totalResults, 'a page past the end still tells the total');
+    t.same(beyond.Resources, []);
+    const last = (await h.request('GET', `/Users?startIndex=${total.totalResults}&count=10`)).body;
+    t.equal(last.totalResults, total.totalResults, 'a partial last page tells the total');
+    t.equal(last.itemsPerPage, 1);
     const next = (await h.request('GET', '/Users?startIndex=4&count=2')).body;
     t.notSame(page.Resources.map((u: { id: string }) => u.id), next.Resources.map((u: { id: string }) => u.id));
     const sorted = (await h.request('GET', '/Users?sortBy=userName&sortOrder=descending')).body.Resources.map(

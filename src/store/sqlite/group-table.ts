@@ -1,6 +1,7 @@
 import type { GroupRecord, ListOptions, ListResult } from '../mapping-store.js';
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
+import { queryPage } from './page-query.js';
 import { groupParams, toGroup, type GroupRow } from './rows.js';
 import { groupTarget, sortExpressionFor } from './sql-targets.js';
 
@@ -11,28 +12,30 @@ import { groupTarget, sortExpressionFor } from './sql-targets.js';
 export class GroupTable {
   constructor(private readonly sql: SqliteContext) {}
 
-  get(id: string, includeDeleted = false): GroupRecord | undefined {
-    const row = this.sql.statements
-      .get(`SELECT * FROM groups WHERE id = ?${includeDeleted ? '' : ' AND deleted = 0'}`)
-      .get(id) as GroupRow | undefined;
+  get(id: string): GroupRecord | undefined {
+    const row = this.sql.statements.get('SELECT * FROM groups WHERE id = ? AND deleted = 0').get(id) as
+      | GroupRow
+      | undefined;
     return row ? toGroup(row, this.members(id)) : undefined;
   }
 
   list(options: ListOptions, withMembers: boolean): ListResult<GroupRecord> {
-    const where = options.filter ? compileFilterToSql(options.filter, groupTarget) : { sql: '1', params: [] };
-    const total = this.sql.statements
-      .get(`SELECT count(*) FROM groups g WHERE g.deleted = 0 AND (${where.sql})`)
-      .pluck()
-      .get(...where.params) as number;
-    if (options.count === 0 || options.startIndex > total) return { total, items: [] };
+    const filter = options.filter ? compileFilterToSql(options.filter, groupTarget) : { sql: '1', params: [] };
+    const where = { sql: `g.deleted = 0 AND (${filter.sql})`, params: filter.params };
     const direction = options.descending ? 'DESC' : 'ASC';
     const order = options.sortBy
       ? `${sortExpressionFor(options.sortBy, groupTarget)} ${direction}, g.rowid ${direction}`
       : `g.rowid ${direction}`;
-    const rows = this.sql.statements
-      .get(`SELECT g.* FROM groups g WHERE g.deleted = 0 AND (${where.sql}) ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...where.params, options.count, options.startIndex - 1) as GroupRow[];
-    return { total, items: rows.map((row) => toGroup(row, withMembers ? this.members(row.id) : [])) };
+    const page = queryPage<GroupRow>(this.sql, { table: 'groups g', alias: 'g', where, order, ...options });
+    return { total: page.total, items: page.rows.map((row) => toGroup(row, withMembers ? this.members(row.id) : [])) };
+  }
+
+  /** The Asana team gid of a group, tombstones included, without loading its members. */
+  teamGid(id: string): string | null | undefined {
+    return this.sql.statements.get('SELECT asana_gid FROM groups WHERE id = ?').pluck().get(id) as
+      | string
+      | null
+      | undefined;
   }
 
   /** True when some group (deleted or not) is linked to this Asana team. */

@@ -1,6 +1,7 @@
 import type { GroupRef, ListOptions, ListResult, UserRecord } from '../mapping-store.js';
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
+import { queryPage } from './page-query.js';
 import { toUser, userParams, type UserRow } from './rows.js';
 import { sortExpressionFor, userTarget } from './sql-targets.js';
 
@@ -22,32 +23,31 @@ export class UserTable {
 
   list(options: ListOptions): ListResult<UserRecord> {
     const where = options.filter ? compileFilterToSql(options.filter, userTarget) : { sql: '1', params: [] };
-    const total = this.sql.statements
-      .get(`SELECT count(*) FROM users u WHERE ${where.sql}`)
-      .pluck()
-      .get(...where.params) as number;
-    if (options.count === 0 || options.startIndex > total) return { total, items: [] };
     const direction = options.descending ? 'DESC' : 'ASC';
     // Creation order (rowid) breaks ties, so pages never overlap or skip (RFC 7644 §3.4.2.4).
     const order = options.sortBy
       ? `${sortExpressionFor(options.sortBy, userTarget)} ${direction}, u.rowid ${direction}`
       : `u.rowid ${direction}`;
-    const rows = this.sql.statements
-      .get(`SELECT u.* FROM users u WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...where.params, options.count, options.startIndex - 1) as UserRow[];
-    return { total, items: rows.map(toUser) };
+    const page = queryPage<UserRow>(this.sql, { table: 'users u', alias: 'u', where, order, ...options });
+    return { total: page.total, items: page.rows.map(toUser) };
   }
 
   groupsOf(userIds: readonly string[]): Map<string, GroupRef[]> {
     const result = new Map<string, GroupRef[]>();
     if (userIds.length === 0) return result;
+    // One user (every single-resource read) is an indexed equality; a page's users go through json_each.
+    const which = userIds.length === 1 ? 'gm.user_id = ?' : 'gm.user_id IN (SELECT value FROM json_each(?))';
     const rows = this.sql.statements
       .get(
         `SELECT gm.user_id AS userId, g.id AS id, g.display_name AS displayName
          FROM group_members gm JOIN groups g ON g.id = gm.group_id
-         WHERE gm.user_id IN (SELECT value FROM json_each(?)) AND g.deleted = 0 ORDER BY g.display_name`,
+         WHERE ${which} AND g.deleted = 0 ORDER BY g.display_name`,
       )
-      .all(JSON.stringify(userIds)) as Array<{ userId: string; id: string; displayName: string }>;
+      .all(userIds.length === 1 ? userIds[0] : JSON.stringify(userIds)) as Array<{
+      userId: string;
+      id: string;
+      displayName: string;
+    }>;
     for (const row of rows) {
       const list = result.get(row.userId) ?? [];
       list.push({ id: row.id, displayName: row.displayName });
