@@ -76,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   app.server.on('connect', refuseTunnel);
   app.addHook('onRequest', requireHostHeader);
+  app.decorateRequest('tokenDigest', '');
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
   app.addHook('onRequest', requestRateLimit({ perMinute: deps.rateLimitPerMinute }));
   app.addHook('onSend', async (request, reply) => {

@@ -15,11 +15,18 @@ export function isProbe(url: string): boolean {
 }
 
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is case-insensitive). */
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Hex SHA-256 of the request's valid bearer token, set by bearerAuth: a client key that is not the token. */
+    tokenDigest: string;
+  }
+}
 
 /**
  * Bearer authentication (RFC 6750) on every route but the probes. Tokens are compared as SHA-256 digests with
@@ -38,5 +45,6 @@ export function bearerAuth(tokens: readonly string[]) {
       void reply.header('www-authenticate', 'Bearer realm="scim-bridge"');
       throw ScimError.unauthorized();
     }
+    request.tokenDigest = presented.toString('hex');
   };
 }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/errors.js';
-import { bearerToken, isProbe } from './auth.js';
+import { isProbe } from './auth.js';
 
 const MINUTE_MS = 60_000;
 
@@ -10,14 +9,6 @@ export interface RequestRateLimitOptions {
   readonly perMinute: number;
   /** Milliseconds on a monotonic clock. */
   readonly now?: () => number;
-}
-
-/**
- * The bucket key for a request's bearer token: its SHA-256, so the token itself is never kept or logged. The token is
- * read as bearerAuth (auth.ts) reads it; one token spelled `Bearer`, `bearer` or with extra spaces is one client.
- */
-function clientKey(authorization: string | undefined): string {
-  return createHash('sha256').update(bearerToken(authorization) ?? '').digest('hex');
 }
 
 /**
@@ -37,7 +28,8 @@ export function requestRateLimit(options: RequestRateLimitOptions) {
   return async function limitRate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     // Probes are exempt: an orchestrator polling them must never be throttled into restarting the bridge.
     if (isProbe(request.url)) return;
-    const key = clientKey(request.headers.authorization);
+    // bearerAuth ran first and left the token's digest: one hash per request, and the token is never kept.
+    const key = request.tokenDigest;
     const at = now();
     const full = Math.max(fullAt.get(key) ?? at, at);
     if (full - at <= tolerance) {

@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import t, { type Test } from 'tap';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { registerErrorHandling } from '../../src/http/error-handler.js';
+import { bearerAuth } from '../../src/http/auth.js';
 import { requestRateLimit } from '../../src/http/rate-limit.js';
 import { startHarness, TEST_TOKEN, userBody, type ScimResponse } from '../helpers/harness.js';
 
@@ -72,6 +73,9 @@ async function limitedApp(t: Test, perMinute: number) {
   let clock = 0;
   const app = Fastify();
   registerErrorHandling(app);
+  // The limiter runs after bearerAuth, which leaves the token's digest on the request (as in app.ts).
+  app.decorateRequest('tokenDigest', '');
+  app.addHook('onRequest', bearerAuth([TEST_TOKEN]));
   app.addHook('onRequest', requestRateLimit({ perMinute, now: () => clock }));
   app.get('/Users', async () => ({ ok: true }));
   const origin = await app.listen({ port: 0, host: '127.0.0.1' });
