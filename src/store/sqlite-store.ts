@@ -13,6 +13,7 @@ import {
 } from './mapping-store.js';
 import { openDatabase, type SqliteContext } from './sqlite/database.js';
 import { GroupTable } from './sqlite/group-table.js';
+import { ReadCache } from './sqlite/read-cache.js';
 import { UserTable } from './sqlite/user-table.js';
 import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
 
@@ -24,9 +25,11 @@ export class SqliteStore implements MappingStore {
   private readonly users: UserTable;
   private readonly groups: GroupTable;
   private readonly work: WorkQueue;
+  private readonly cache: ReadCache;
 
   private constructor(private readonly sql: SqliteContext) {
-    this.users = new UserTable(sql);
+    this.cache = new ReadCache(sql);
+    this.users = new UserTable(sql, this.cache);
     this.groups = new GroupTable(sql);
     this.work = new WorkQueue(sql);
   }
@@ -223,6 +226,9 @@ export class SqliteStore implements MappingStore {
         throw new StoreConflict('reference', 'a referenced resource does not exist');
       }
       throw error;
+    } finally {
+      // Every write, committed or rolled back, empties the read cache (see ReadCache).
+      this.cache.clear();
     }
   }
 

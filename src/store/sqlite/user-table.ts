@@ -2,16 +2,25 @@ import type { GroupRef, ListOptions, ListResult, UserRecord } from '../mapping-s
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
 import { queryPage } from './page-query.js';
+import type { ReadCache } from './read-cache.js';
 import { toUser, userParams, type UserRow } from './rows.js';
 import { sortExpressionFor, userTarget } from './sql-targets.js';
 
+/** Answers of at most this many users are kept by the read cache: point lookups, not pages. */
+const SMALL_ANSWER = 10;
+
 /** Queries and writes of the users table and its emails side table; callers own the transaction. */
 export class UserTable {
-  constructor(private readonly sql: SqliteContext) {}
+  constructor(
+    private readonly sql: SqliteContext,
+    private readonly cache: ReadCache,
+  ) {}
 
   get(id: string): UserRecord | undefined {
-    const row = this.sql.statements.get('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
-    return row ? toUser(row) : undefined;
+    return this.cache.get(`id ${id}`, () => {
+      const row = this.sql.statements.get('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+      return row ? toUser(row) : undefined;
+    }, () => true);
   }
 
   byIds(ids: readonly string[]): Map<string, UserRecord> {
@@ -28,11 +37,18 @@ export class UserTable {
     const order = options.sortBy
       ? `${sortExpressionFor(options.sortBy, userTarget)} ${direction}, u.rowid ${direction}`
       : `u.rowid ${direction}`;
-    const page = queryPage<UserRow>(this.sql, { table: 'users u', alias: 'u', where, order, ...options });
-    return { total: page.total, items: page.rows.map(toUser) };
+    const key = `list ${where.sql} ${JSON.stringify(where.params)} ${order} ${options.startIndex} ${options.count}`;
+    return this.cache.get(key, () => {
+      const page = queryPage<UserRow>(this.sql, { table: 'users u', alias: 'u', where, order, ...options });
+      return { total: page.total, items: page.rows.map(toUser) };
+    }, (answer) => answer.items.length <= SMALL_ANSWER);
   }
 
-  groupsOf(userIds: readonly string[]): Map<string, GroupRef[]> {
+  groupsOf(userIds: readonly string[]): ReadonlyMap<string, readonly GroupRef[]> {
+    return this.cache.get(`groups ${userIds.join(' ')}`, () => this.loadGroupsOf(userIds), () => userIds.length <= SMALL_ANSWER);
+  }
+
+  private loadGroupsOf(userIds: readonly string[]): Map<string, GroupRef[]> {
     const result = new Map<string, GroupRef[]>();
     if (userIds.length === 0) return result;
     // One user (every single-resource read) is an indexed equality; a page's users go through json_each.
