@@ -79,8 +79,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('tokenDigest', '');
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
   app.addHook('onRequest', requestRateLimit({ perMinute: deps.rateLimitPerMinute }));
+  // Draining (SIGTERM): answers from now on close their connection, so IdPs' kept-alive sockets do not hold the
+  // shutdown open until the keep-alive timeout.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (draining) void reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -7,7 +7,7 @@ import { TEST_TOKEN } from './harness.js';
 export interface BridgeProcess {
   readonly base: string;
   readonly child: ChildProcess;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
   /** SIGKILL: no drain, no cleanup — what a crash or an OOM kill does. */
   kill(): Promise<void>;
 }
@@ -54,7 +54,7 @@ export async function startBridgeProcess(
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
     async kill() {
       child.kill('SIGKILL');

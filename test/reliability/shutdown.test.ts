@@ -21,6 +21,8 @@ t.test('SIGTERM drains the request in flight, then exits 0', async (t) => {
   bridge.child.kill('SIGTERM');
   const response = await inFlight;
   t.equal(response.status, 201, 'the request in flight was answered');
+  // Without this the kept-alive socket would hold the shutdown open until the keep-alive timeout (72 s).
+  t.equal(response.headers.get('connection'), 'close', 'and told the client to close its connection');
   t.equal(await exited, 0, 'clean exit');
   t.equal(simulator.users().filter((u) => u.email === 'drain@example.com').length, 1);
 });
