@@ -1,7 +1,6 @@
 import { GROUP_SCHEMA, SYNC_SCHEMA } from '../scim/schemas.js';
-import { etagOf } from '../scim/version.js';
 import type { GroupRecord, UserRecord } from '../store/mapping-store.js';
-import { syncExtension } from './user-resource.js';
+import { resourceMeta, syncExtension } from './resource-meta.js';
 
 /** What a member is called in a group's `members[].display`: the user's own display name, else their email. */
 export function memberDisplay(user: UserRecord): string {
@@ -38,12 +37,6 @@ export function toScimGroup(
         }
       : {}),
     [SYNC_SCHEMA]: syncExtension(group.asanaGid, group.sync),
-    meta: {
-      resourceType: 'Group',
-      created: group.created,
-      lastModified: group.lastModified,
-      location: `${baseUrl}/Groups/${group.id}`,
-      version: etagOf(group.version),
-    },
+    meta: resourceMeta('Group', group, baseUrl),
   };
 }

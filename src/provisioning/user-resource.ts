@@ -1,16 +1,6 @@
 import { ENTERPRISE_USER_SCHEMA, SYNC_SCHEMA, USER_SCHEMA } from '../scim/schemas.js';
-import { etagOf } from '../scim/version.js';
-import type { GroupRef, SyncStatus, UserRecord } from '../store/mapping-store.js';
-
-/** The sync extension's JSON (see syncSchema). */
-export function syncExtension(asanaGid: string | null, sync: SyncStatus): Record<string, unknown> {
-  return {
-    ...(asanaGid ? { asanaGid } : {}),
-    state: sync.state,
-    attempts: sync.attempts,
-    ...(sync.lastError ? { lastError: sync.lastError } : {}),
-  };
-}
+import type { GroupRef, UserRecord } from '../store/mapping-store.js';
+import { resourceMeta, syncExtension } from './resource-meta.js';
 
 /**
  * A stored user as SCIM JSON (RFC 7643 §4.1): the IdP's attributes as given, plus the server-owned id, groups
@@ -38,12 +28,6 @@ export function toScimUser(user: UserRecord, groups: readonly GroupRef[], baseUr
         }
       : {}),
     [SYNC_SCHEMA]: syncExtension(user.asanaGid, user.sync),
-    meta: {
-      resourceType: 'User',
-      created: user.created,
-      lastModified: user.lastModified,
-      location: `${baseUrl}/Users/${user.id}`,
-      version: etagOf(user.version),
-    },
+    meta: resourceMeta('User', user, baseUrl),
   };
 }

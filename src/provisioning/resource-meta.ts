@@ -1,0 +1,27 @@
+import { etagOf } from '../scim/version.js';
+import type { ResourceMeta, SyncStatus } from '../store/mapping-store.js';
+
+/** RFC 7643 §3.1 `meta` of a stored resource; the version is its weak ETag (RFC 7644 §3.14). */
+export function resourceMeta(
+  resourceType: 'User' | 'Group',
+  record: ResourceMeta & { readonly id: string },
+  baseUrl: string,
+): Record<string, unknown> {
+  return {
+    resourceType,
+    created: record.created,
+    lastModified: record.lastModified,
+    location: `${baseUrl}/${resourceType}s/${record.id}`,
+    version: etagOf(record.version),
+  };
+}
+
+/** The sync extension's JSON (see syncSchema). */
+export function syncExtension(asanaGid: string | null, sync: SyncStatus): Record<string, unknown> {
+  return {
+    ...(asanaGid ? { asanaGid } : {}),
+    state: sync.state,
+    attempts: sync.attempts,
+    ...(sync.lastError ? { lastError: sync.lastError } : {}),
+  };
+}
