@@ -128,7 +128,7 @@ export class WorkRunner {
     if (!this.stopped) this.schedule(10);
   }
 
-  /** Waits until no work is queued or running (for tests and the reconcile command). */
+  /** Waits until no work is queued or running: how tests see the bridge converge. */
   async drain(timeoutMs = 60_000): Promise<boolean> {
     const until = this.now() + timeoutMs;
     while (this.now() < until) {
