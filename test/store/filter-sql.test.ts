@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { ScimError } from '../../src/scim/errors.js';
 import { parseFilter } from '../../src/scim/filter.js';
 import { matchesFilter } from '../../src/scim/filter-predicate.js';
 import { SYNC_SCHEMA, groupResource, userResource } from '../../src/scim/schemas.js';
-import { compileFilterToSql, type SqlFilterTarget } from '../../src/store/filter-sql.js';
+import { compileFilterToSql } from '../../src/store/filter-sql.js';
+import { openDatabase } from '../../src/store/sqlite/database.js';
+import { groupTarget, userTarget } from '../../src/store/sqlite/sql-targets.js';
 import {
   filterCases,
   fixturesOf,
@@ -16,63 +18,6 @@ import {
   userFixtures,
   type FilterCase,
 } from '../scim/filter-cases.js';
-
-const SCHEMA_SQL = `
-  CREATE TABLE users (id TEXT PRIMARY KEY, user_name TEXT NOT NULL, external_id TEXT, active INTEGER NOT NULL,
-    created TEXT NOT NULL, last_modified TEXT NOT NULL, version INTEGER NOT NULL, asana_gid TEXT,
-    sync_state TEXT NOT NULL, sync_attempts INTEGER NOT NULL, sync_error TEXT, data TEXT NOT NULL);
-  CREATE UNIQUE INDEX users_user_name ON users (user_name COLLATE NOCASE);
-  CREATE INDEX users_external_id ON users (external_id);
-  CREATE TABLE user_emails (user_id TEXT NOT NULL, value TEXT NOT NULL, type TEXT, "primary" INTEGER NOT NULL);
-  CREATE INDEX user_emails_value ON user_emails (value COLLATE NOCASE);
-  CREATE TABLE groups (id TEXT PRIMARY KEY, display_name TEXT NOT NULL, external_id TEXT, created TEXT NOT NULL,
-    last_modified TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);
-  CREATE UNIQUE INDEX groups_display_name ON groups (display_name COLLATE NOCASE);
-  CREATE TABLE group_members (group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id));
-  CREATE INDEX group_members_user ON group_members (user_id);
-`;
-
-const userTarget: SqlFilterTarget = {
-  json: 'u.data',
-  columns: {
-    id: 'u.id',
-    userName: 'u.user_name',
-    externalId: 'u.external_id',
-    active: 'u.active',
-    'meta.created': 'u.created',
-    'meta.lastModified': 'u.last_modified',
-    // Constant per table: a SQL literal is an expression like any column.
-    'meta.resourceType': "'User'",
-    [`${SYNC_SCHEMA}:asanaGid`]: 'u.asana_gid',
-    [`${SYNC_SCHEMA}:state`]: 'u.sync_state',
-    [`${SYNC_SCHEMA}:attempts`]: 'u.sync_attempts',
-    [`${SYNC_SCHEMA}:lastError`]: 'u.sync_error',
-  },
-  sideTables: {
-    emails: {
-      table: 'user_emails',
-      ownerColumn: 'user_id',
-      ownerKey: 'u.id',
-      columns: { value: 'value', type: 'type', primary: '"primary"' },
-    },
-    groups: { table: 'group_members', ownerColumn: 'user_id', ownerKey: 'u.id', columns: { value: 'group_id' } },
-  },
-};
-
-const groupTarget: SqlFilterTarget = {
-  json: 'g.data',
-  columns: {
-    id: 'g.id',
-    displayName: 'g.display_name',
-    externalId: 'g.external_id',
-    'meta.created': 'g.created',
-    'meta.lastModified': 'g.last_modified',
-    'meta.resourceType': "'Group'",
-  },
-  sideTables: {
-    members: { table: 'group_members', ownerColumn: 'group_id', ownerKey: 'g.id', columns: { value: 'user_id' } },
-  },
-};
 
 type Db = InstanceType<typeof Database>;
 
@@ -95,23 +40,25 @@ interface GroupFixture {
   meta: { created: string; lastModified: string };
 }
 
-/** A temporary SQLite file holding the fixtures the way the store keeps them: columns, side tables, JSON rest. */
+/**
+ * A temporary SQLite file with the store's own migrations and SQL targets, holding the fixtures the way the store
+ * keeps them: columns, side tables, JSON rest.
+ */
 function openFixtureDb(t: Test): Db {
   const dir = mkdtempSync(join(tmpdir(), 'filter-sql-'));
-  const db = new Database(join(dir, 'filters.sqlite'));
+  const { db } = openDatabase(join(dir, 'filters.sqlite'));
   t.teardown(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  db.exec(SCHEMA_SQL);
   const insertUser = db.prepare(
     `INSERT INTO users (id, user_name, external_id, active, created, last_modified, version, asana_gid,
        sync_state, sync_attempts, sync_error, data) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
   );
   const insertEmail = db.prepare('INSERT INTO user_emails (user_id, value, type, "primary") VALUES (?, ?, ?, ?)');
   const insertGroup = db.prepare(
-    `INSERT INTO groups (id, display_name, external_id, created, last_modified, version, data)
-       VALUES (?, ?, ?, ?, ?, 1, ?)`,
+    `INSERT INTO groups (id, display_name, external_id, created, last_modified, version, sync_state, data)
+       VALUES (?, ?, ?, ?, ?, 1, 'synced', ?)`,
   );
   const insertMember = db.prepare('INSERT INTO group_members (group_id, user_id) VALUES (?, ?)');
   for (const resource of userFixtures) {
@@ -130,7 +77,11 @@ function openFixtureDb(t: Test): Db {
       sync.lastError ?? null,
       JSON.stringify(data),
     );
-    for (const email of data.emails ?? []) insertEmail.run(id, email.value, email.type ?? null, email.primary ? 1 : 0);
+    for (const email of data.emails ?? []) {
+      // As the store writes it: NULL when the element has no primary (src/store/sqlite/user-table.ts).
+      const primary = typeof email.primary === 'boolean' ? Number(email.primary) : null;
+      insertEmail.run(id, email.value, email.type ?? null, primary);
+    }
   }
   for (const resource of groupFixtures) {
     const { id, meta, members, ...data } = resource as unknown as GroupFixture;
@@ -140,13 +91,19 @@ function openFixtureDb(t: Test): Db {
   return db;
 }
 
+/** The table of a resource as the store queries it: groups exclude deleted tombstones (group-table.ts). */
+function tableOf(resource: FilterCase['resource']): { from: string; alias: string; live: string } {
+  return resource === 'User'
+    ? { from: 'users u', alias: 'u', live: '' }
+    : { from: 'groups g', alias: 'g', live: 'g.deleted = 0 AND ' };
+}
+
 function selectIds(db: Db, c: Pick<FilterCase, 'resource' | 'filter'>): string[] {
   const filter = parseFilter(c.filter, schemaOf(c.resource));
   const { sql, params } = compileFilterToSql(filter, c.resource === 'User' ? userTarget : groupTarget);
-  const from = c.resource === 'User' ? 'users u' : 'groups g';
-  const alias = c.resource === 'User' ? 'u' : 'g';
+  const { from, alias, live } = tableOf(c.resource);
   return db
-    .prepare(`SELECT ${alias}.id FROM ${from} WHERE ${sql} ORDER BY ${alias}.rowid`)
+    .prepare(`SELECT ${alias}.id FROM ${from} WHERE ${live}(${sql}) ORDER BY ${alias}.rowid`)
     .pluck()
     .all(...params) as string[];
 }
@@ -191,8 +148,8 @@ t.test('EXPLAIN QUERY PLAN: the IdP lookups search an index instead of scanning'
       parseFilter(c.filter, c.resource === 'User' ? userResource : groupResource),
       c.resource === 'User' ? userTarget : groupTarget,
     );
-    const from = c.resource === 'User' ? 'users u' : 'groups g';
-    const rows = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM ${from} WHERE ${sql}`).all(...params);
+    const { from, live } = tableOf(c.resource);
+    const rows = db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM ${from} WHERE ${live}(${sql})`).all(...params);
     const plan = (rows as { detail: string }[]).map((row) => row.detail).join('\n');
     t.match(plan, new RegExp(`SEARCH \\w+ USING (COVERING )?INDEX ${c.index}`), `${c.filter} uses ${c.index}`);
     t.notMatch(plan, /\bSCAN\b/, `${c.filter} scans no table`);
