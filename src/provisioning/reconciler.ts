@@ -98,7 +98,8 @@ export class Reconciler {
     for (let start = 1; ; start += STORE_PAGE) {
       const page = await store.listGroups({ startIndex: start, count: STORE_PAGE, descending: false }, true);
       for (const group of page.items) {
-        if (!group.asanaGid || (await store.workFor(`Group:${group.id}`)).length > 0) continue;
+        // A group whose work is still queued is not drift yet: its Asana side is on its way.
+        if (!group.asanaGid || (await store.hasQueuedWork(`Group:${group.id}`))) continue;
         const members = await this.teamMembers(group.asanaGid, counted);
         members.delete(self);
         this.compareTeam(group, members, { usersById, idByGid, active }, drift, work);

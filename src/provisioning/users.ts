@@ -3,7 +3,7 @@ import { ScimError } from '../scim/errors.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
-import { StoreConflict, type AsanaWork, type MappingStore, type UserRecord } from '../store/mapping-store.js';
+import type { AsanaWork, MappingStore, UserRecord } from '../store/mapping-store.js';
 import { KeyedLock } from './keyed-lock.js';
 import { settleOutcome } from './settle-outcome.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
@@ -78,8 +78,7 @@ export class UserService {
     // An inactive user is only recorded: there is nobody to invite until the IdP activates them.
     const work: AsanaWork[] = active ? [{ kind: 'addUserToWorkspace', userId: user.id, email: userName }] : [];
     const items = await this.deps.store.insertUser(user, work).catch((error: unknown) => {
-      if (error instanceof StoreConflict) throw ScimError.uniqueness(`userName ${userName} is already taken`);
-      throw error;
+      throw conflictToScim(error, `User ${user.id}`, 'userName');
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
     await settleOutcome(outcome, this.deps.store, () =>

@@ -163,8 +163,8 @@ export interface MappingStore {
 
   /** Work whose time has come: for each order key only its oldest item, so related work runs in order. */
   dueWork(now: number, limit: number): Promise<WorkItem[]>;
-  /** The queued work of one resource, oldest first. */
-  workFor(resourceKey: string): Promise<WorkItem[]>;
+  /** True while work is queued for the resource (its Asana side is still moving). */
+  hasQueuedWork(resourceKey: string): Promise<boolean>;
   /** The id of the oldest queued item with this order key: only that one may run. */
   oldestWorkId(orderKey: string): Promise<number | undefined>;
   /** Asana agreed: drop the item, record the effect; the resource is `synced` when no work is left for it. */

@@ -178,8 +178,8 @@ export class SqliteStore implements MappingStore {
     return this.work.due(now, limit);
   }
 
-  async workFor(resourceKey: string): Promise<WorkItem[]> {
-    return this.work.forResource(resourceKey);
+  async hasQueuedWork(resourceKey: string): Promise<boolean> {
+    return this.work.hasQueued(resourceKey);
   }
 
   async oldestWorkId(orderKey: string): Promise<number | undefined> {

@@ -28,11 +28,8 @@ export class WorkQueue {
     return rows.map(toWork);
   }
 
-  forResource(resourceKey: string): WorkItem[] {
-    const rows = this.sql.statements
-      .get('SELECT * FROM asana_work WHERE resource_key = ? ORDER BY id')
-      .all(resourceKey) as WorkRow[];
-    return rows.map(toWork);
+  hasQueued(resourceKey: string): boolean {
+    return this.sql.statements.get('SELECT 1 FROM asana_work WHERE resource_key = ? LIMIT 1').get(resourceKey) !== undefined;
   }
 
   oldestId(orderKey: string): number | undefined {
