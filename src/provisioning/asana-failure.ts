@@ -15,8 +15,6 @@ export function scimErrorFromAsana(error: AsanaError): ScimError {
       return new ScimError(403, `Asana does not allow this change for the bridge's token or plan${said}`);
     case 404:
       return ScimError.notFound(`Asana does not know the target${said}`);
-    case 401:
-      return new ScimError(502, 'Asana rejected the bridge\'s Asana token; an operator must fix ASANA_TOKEN.');
     default:
       return new ScimError(502, `Asana failed${said}`);
   }

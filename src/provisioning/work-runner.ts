@@ -17,6 +17,15 @@ export interface WorkRunnerOptions {
   readonly random?: () => number;
 }
 
+/**
+ * Asana said no to the request itself (400, 402, 403, 404). A 401 refuses the bridge's own token, which says
+ * nothing about the IdP's request: that work stays queued, retried with backoff until an operator fixes
+ * ASANA_TOKEN, so a misconfiguration loses nothing.
+ */
+function refusesTheRequest(error: unknown): error is AsanaError {
+  return error instanceof AsanaError && error.permanent && error.status !== 401;
+}
+
 /** Memberships (phase 1) need the team and the workspace membership (phase 0) first. */
 function phaseOf(item: WorkItem): 0 | 1 {
   return item.work.kind === 'addUserToTeam' || item.work.kind === 'removeUserFromTeam' ? 1 : 0;
@@ -184,7 +193,7 @@ export class WorkRunner {
         log.debug('asana work done');
         return 'done';
       } catch (error) {
-        if (error instanceof AsanaError && error.permanent) {
+        if (refusesTheRequest(error)) {
           if (waiting?.active) return { refused: error, item };
           await store.failWork(item, describeFailure(error));
           log.warn({ status: error.status }, 'asana refused queued work');

@@ -227,6 +227,16 @@ t.test('Asana failures: nothing lost, nothing lied about', async (t) => {
     t.equal((await h.request('POST', '/Users', { body: userBody('refused@example.com') })).status, 201, 'can be retried');
   });
 
+  t.test('Asana refusing the bridge\'s own token (401) queues the work instead of refusing the IdP', async (t) => {
+    h.simulator.setFaults({ failNext: { count: 3, status: 401 } });
+    const response = await h.request('POST', '/Users', { body: userBody('badtoken@example.com') });
+    t.equal(response.status, 201);
+    t.equal(response.body[SYNC].state, 'pending');
+    t.ok(await h.bridge.runner.drain(20_000), 'it goes through once Asana accepts the token again');
+    t.equal((await h.request('GET', `/Users/${response.body.id}`)).body[SYNC].state, 'synced');
+    t.equal(simUser(h, 'badtoken@example.com')?.active, true);
+  });
+
   t.test('an outage leaves the work queued, the user pending, and converges once Asana heals', async (t) => {
     h.simulator.setFaults({ errorRate: 1 });
     const response = await h.request('POST', '/Users', { body: userBody('outage@example.com') });
