@@ -64,7 +64,7 @@ export async function callWithRetry(context: RetryContext, call: AsanaCall): Pro
       { operation, method: request.method, path: request.path, attempt, status, waitMs },
       'asana call retrying',
     );
-    // After a 429 the limiter's pause is the wait (acquire blocks until it ends); otherwise back off here.
-    if (pausedMs === undefined) await sleep(waitMs);
+    // After a 429 this call waits its whole Retry-After even where the limiter's shared pause is shorter.
+    await sleep(waitMs);
   }
 }

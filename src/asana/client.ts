@@ -21,8 +21,13 @@ export interface AsanaClientOptions {
   token: string;
   /** One per token, shared by every client that uses that token: Asana's limits are per token. */
   limiter: RateLimiter;
-  /** Per-request headers and body timeouts; default 30 s. undici checks them about once a second. */
+  /** Time for one whole exchange (connect, headers, body); default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Longest response body read; default 8 MiB. Asana's largest answers here are unpaginated user lists of at most
+   * 2,000 compact records (a few hundred KB); a longer body is not Asana's and is not held in memory.
+   */
+  maxResponseBytes?: number;
   /** Total time spent retrying one call; default 20 s. */
   retryBudgetMs?: number;
   logger?: AsanaLogger;
@@ -47,6 +52,7 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
     basePath: base.pathname.replace(/\/+$/, ''),
     token: options.token,
     timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
   };
   const retryContext = {
     send: (request: AsanaRequest) => sendRequest(sendContext, request),

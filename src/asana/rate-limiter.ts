@@ -15,6 +15,12 @@ export interface RateLimiterOptions {
   maxConcurrentWrites?: number;
   /** Length of the rolling window; Asana's is a minute. Tests shrink it to keep the suite fast. */
   windowMs?: number;
+  /**
+   * Longest pause one Retry-After imposes on the whole token; default 60 s, one of Asana's rate windows. A longer
+   * Retry-After still defers the call that received it (see MAX_RETRY_AFTER_MS in send-request.ts); the others
+   * resume after this, and if the token is still limited the next call's 429 pauses them again.
+   */
+  maxPauseMs?: number;
 }
 
 interface Waiter {
@@ -40,6 +46,7 @@ interface Waiter {
 export class RateLimiter {
   readonly #requestsPerWindow: number;
   readonly #windowMs: number;
+  readonly #maxPauseMs: number;
   readonly #maxInFlight: Record<RequestKind, number>;
   readonly #inFlight: Record<RequestKind, number> = { read: 0, write: 0 };
   readonly #waiting: Record<RequestKind, FifoQueue<Waiter>> = { read: new FifoQueue(), write: new FifoQueue() };
@@ -52,6 +59,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     this.#requestsPerWindow = positiveInteger('requestsPerMinute', options.requestsPerMinute);
     this.#windowMs = positiveInteger('windowMs', options.windowMs ?? 60_000);
+    this.#maxPauseMs = positiveInteger('maxPauseMs', options.maxPauseMs ?? 60_000);
     this.#maxInFlight = {
       read: positiveInteger('maxConcurrentReads', options.maxConcurrentReads ?? 50),
       write: positiveInteger('maxConcurrentWrites', options.maxConcurrentWrites ?? 15),
@@ -66,9 +74,9 @@ export class RateLimiter {
     });
   }
 
-  /** A 429's Retry-After: nobody sharing this token sends anything until it has passed. */
+  /** A 429's Retry-After: nobody sharing this token sends anything until it has passed (at most maxPauseMs). */
   pause(ms: number): void {
-    this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + ms);
+    this.#pausedUntil = Math.max(this.#pausedUntil, performance.now() + Math.min(ms, this.#maxPauseMs));
     this.#dispatch();
   }
 

@@ -25,8 +25,17 @@ export interface SendContext {
   /** The base URL's path, e.g. `/api/1.0`. */
   readonly basePath: string;
   readonly token: string;
+  /** The whole exchange (connect, headers and body) must end within this, not only each idle gap. */
   readonly timeoutMs: number;
+  /** A response body longer than this is not read: the connection is closed and the outcome is unknown. */
+  readonly maxResponseBytes: number;
 }
+
+/**
+ * A `Retry-After` above this is read as this. Asana's own limits are per minute; an hours-long value comes from a
+ * proxy or a fault, and obeying it would hold this item (and, through the limiter, every call) for hours.
+ */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /**
  * Failures that happen before a connection exists: nothing was written, so Asana cannot have acted.
@@ -34,10 +43,17 @@ export interface SendContext {
  */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** One HTTP exchange with Asana; never throws, so the caller decides about retries in one place. */
+/**
+ * One HTTP exchange with Asana; never throws, so the caller decides about retries in one place.
+ *
+ * Only a 4xx other than 429 is a refusal (`retryable: false`). Every other answer that carries no usable
+ * `{data}` leaves the outcome unknown and is retryable: a 3xx (the bridge follows no redirect: Asana's API
+ * answers in place, so a redirect is a proxy or a wrong ASANA_BASE_URL), a 2xx without a `{data}` envelope, a
+ * body over `maxResponseBytes`, or no complete answer within `timeoutMs`.
+ */
 export async function sendRequest(context: SendContext, request: AsanaRequest): Promise<AttemptOutcome> {
   let response: Dispatcher.ResponseData;
-  let text: string;
+  let text: string | undefined;
   try {
     response = await context.dispatcher.request({
       method: request.method,
@@ -50,8 +66,10 @@ export async function sendRequest(context: SendContext, request: AsanaRequest): 
       body: request.data === undefined ? null : JSON.stringify({ data: request.data }),
       headersTimeout: context.timeoutMs,
       bodyTimeout: context.timeoutMs,
+      // undici's timeouts above only catch idle gaps; a body that trickles in must still end in time.
+      signal: AbortSignal.timeout(context.timeoutMs),
     });
-    text = await response.body.text();
+    text = await readBounded(response, context.maxResponseBytes);
   } catch (cause) {
     const code = errorCode(cause);
     // Status 0: no answer from Asana. Whether the request got there is unknown, so repeating may succeed.
@@ -60,13 +78,15 @@ export async function sendRequest(context: SendContext, request: AsanaRequest): 
   }
 
   const status = response.statusCode;
+  if (text === undefined) {
+    return unknownOutcome(status, `response body over ${context.maxResponseBytes} bytes, not read`);
+  }
   const body = parseJson(text);
   if (status >= 200 && status < 300) {
-    if (!isEnvelope(body)) {
-      return { ok: false, error: new AsanaError(status, ['response is not a {data} envelope'], false), notSent: false };
-    }
+    if (!isEnvelope(body)) return unknownOutcome(status, 'response is not a {data} envelope');
     return { ok: true, status, envelope: body };
   }
+  if (status < 400 || status > 599) return unknownOutcome(status, 'unexpected answer (a redirect is not followed)');
   const retryable = status === 429 || status >= 500;
   const error = new AsanaError(
     status,
@@ -75,6 +95,34 @@ export async function sendRequest(context: SendContext, request: AsanaRequest): 
     retryAfterMs(response.headers['retry-after']),
   );
   return { ok: false, error, notSent: false };
+}
+
+/** Asana answered, but not with anything that says whether it acted: retryable, never a refusal. */
+function unknownOutcome(status: number, message: string): AttemptOutcome {
+  return { ok: false, error: new AsanaError(status, [message], true), notSent: false };
+}
+
+/**
+ * The body as text, or undefined when it is longer than `maxBytes`; then the body is destroyed, which closes the
+ * connection (a half-read response cannot be reused) instead of reading the rest.
+ */
+async function readBounded(response: Dispatcher.ResponseData, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers['content-length']);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  if (!(declared > maxBytes)) {
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      length += buffer.length;
+      if (length > maxBytes) break;
+      chunks.push(buffer);
+    }
+    if (length <= maxBytes) return Buffer.concat(chunks).toString('utf8');
+  }
+  // Destroying aborts the request, which the body reports as an error that nobody is left to read.
+  response.body.on('error', () => {});
+  response.body.destroy();
+  return undefined;
 }
 
 function queryString(query: AsanaRequest['query']): string {
@@ -111,11 +159,11 @@ function errorMessages(body: unknown): string[] {
   );
 }
 
-/** Asana sends `Retry-After: <seconds>` with a 429. */
+/** Asana sends `Retry-After: <seconds>` with a 429; capped at MAX_RETRY_AFTER_MS. */
 function retryAfterMs(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
-  return Math.ceil(Number(value) * 1000);
+  return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000));
 }
 
 function errorCode(cause: unknown): string {
