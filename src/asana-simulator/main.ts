@@ -12,6 +12,7 @@ process.stdout.write(
     `  url:           ${simulator.url}`,
     `  token:         ${simulator.token}`,
     `  workspace gid: ${simulator.workspaceGid}`,
+    `  token owner:   ${simulator.tokenOwnerGid}`,
     `  control API:   ${simulator.origin}/_simulator/state`,
     '',
   ].join('\n'),

@@ -4,7 +4,8 @@ import { SimHttpError } from './sim-http-error.js';
 /**
  * Asana pagination (facts.md §2.5): `limit` 1..100, `offset` an opaque token that only the server issued,
  * `next_page: {offset, path, uri}` only when `limit` was given and `null` on the last page. Tokens here are
- * base64url JSON {scope, after} plus an HMAC, so a forged or edited token, or one from another list, is a 400.
+ * base64url JSON {scope, after, issuedAt} plus an HMAC, so a forged or edited token, or one from another list, is a
+ * 400; and, as Asana's do, a token expires: after `ttlMs` it is a 400 that says so.
  */
 export interface NextPage {
   offset: string;
@@ -34,6 +35,11 @@ const NON_SCOPE_PARAMS = new Set(['limit', 'offset', 'opt_fields', 'opt_pretty']
 
 export class PageTokens {
   private readonly secret = randomBytes(32);
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * One page of the list that `itemsAfter(key)` yields in key order from just after `key`, as the request's
@@ -65,7 +71,7 @@ export class PageTokens {
   }
 
   private issue(scope: string, after: string): string {
-    const payload = Buffer.from(JSON.stringify({ scope, after })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ scope, after, issuedAt: this.now() })).toString('base64url');
     return `${payload}.${this.sign(payload)}`;
   }
 
@@ -76,8 +82,11 @@ export class PageTokens {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidOffset();
     const decoded: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (typeof decoded !== 'object' || decoded === null) throw invalidOffset();
-    const { scope: tokenScope, after } = decoded as Record<string, unknown>;
-    if (tokenScope !== scope || typeof after !== 'string') throw invalidOffset();
+    const { scope: tokenScope, after, issuedAt } = decoded as Record<string, unknown>;
+    if (tokenScope !== scope || typeof after !== 'string' || typeof issuedAt !== 'number') throw invalidOffset();
+    if (this.now() - issuedAt > this.ttlMs) {
+      throw SimHttpError.invalid('offset', 'Your pagination token has expired; start again without an offset');
+    }
     return after;
   }
 

@@ -2,6 +2,8 @@
  * Asana's rate limits for one token (shared/reference/asana/facts.md §2.7): at most `perWindow` requests in
  * any rolling window (rejected requests count too, as on Asana), and independent pools of concurrent reads
  * (GET, 50) and writes (POST/PUT/PATCH/DELETE, 15). The caller passes the clock so the limiter stays testable.
+ * A concurrency 429's Retry-After lasts until the requests in flight "have either completed or timed out"
+ * (facts.md §5): the caller says, on admission, how long each request will hold its slot.
  */
 export interface RateLimits {
   perWindow: number;
@@ -23,11 +25,12 @@ export class RateLimiter {
   /** Arrival times in ms, oldest first; stamps before `head` have left the window. */
   private stamps: number[] = [];
   private head = 0;
-  private readonly inFlight: Record<RequestKind, number> = { read: 0, write: 0 };
+  /** For each request in flight, when it is expected to end. */
+  private readonly inFlight: Record<RequestKind, Set<{ until: number }>> = { read: new Set(), write: new Set() };
 
   constructor(private readonly limits: RateLimits) {}
 
-  admit(kind: RequestKind, now: number): Admission {
+  admit(kind: RequestKind, now: number, holdMs = 0): Admission {
     this.expire(now);
     const inWindow = this.stamps.length - this.head;
     this.stamps.push(now);
@@ -35,21 +38,15 @@ export class RateLimiter {
       return { admitted: false, retryAfterSeconds: this.secondsUntilRoom(now) };
     }
     const max = kind === 'read' ? this.limits.maxConcurrentReads : this.limits.maxConcurrentWrites;
-    if (this.inFlight[kind] >= max) {
-      // A concurrency slot frees when some request in flight ends; Asana asks for a retry after a second.
-      return { admitted: false, retryAfterSeconds: 1 };
+    const inFlight = this.inFlight[kind];
+    if (inFlight.size >= max) {
+      let lastEnd = now;
+      for (const { until } of inFlight) lastEnd = Math.max(lastEnd, until);
+      return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((lastEnd - now) / 1000)) };
     }
-    this.inFlight[kind] += 1;
-    let released = false;
-    return {
-      admitted: true,
-      release: () => {
-        if (!released) {
-          released = true;
-          this.inFlight[kind] -= 1;
-        }
-      },
-    };
+    const slot = { until: now + holdMs };
+    inFlight.add(slot);
+    return { admitted: true, release: () => inFlight.delete(slot) };
   }
 
   private expire(now: number): void {

@@ -3,8 +3,8 @@ import type { TeamMembershipRecord, TeamRecord, UserRecord, WorkspaceRecord } fr
 
 /**
  * Turns store records into Asana's JSON shapes (facts.md §2.2): compact records by default, full records
- * where Asana answers with one (single-object reads and writes); `opt_fields` adds fields to the compact
- * record. `gid` and `resource_type` are always present.
+ * where Asana answers with one (single-object reads and writes), a user's `base` record (UserBaseResponse) where
+ * Asana documents that; `opt_fields` adds fields to the compact record. `gid` and `resource_type` are always present.
  */
 type Getters<T> = Record<string, (item: T, inside: OptFields | undefined) => unknown>;
 type Json = Record<string, unknown>;
@@ -14,13 +14,16 @@ interface Shape<T> {
   gid: (item: T) => string;
   compact: readonly string[];
   full: readonly string[];
+  /** Between compact and full, where Asana has such a shape (UserBaseResponse); else full. */
+  base?: readonly string[];
   getters: Getters<T>;
 }
 
-export type Detail = 'compact' | 'full';
+export type Detail = 'compact' | 'base' | 'full';
 
 function render<T>(shape: Shape<T>, item: T, fields: OptFields | undefined, detail: Detail): Json {
-  const names = new Set(fields === undefined && detail === 'full' ? shape.full : shape.compact);
+  const wide = detail === 'base' ? (shape.base ?? shape.full) : shape.full;
+  const names = new Set(fields === undefined && detail !== 'compact' ? wide : shape.compact);
   for (const name of fields?.names() ?? []) names.add(name);
   const out: Json = { gid: shape.gid(item), resource_type: shape.type };
   for (const name of names) {
@@ -56,6 +59,7 @@ export class RecordRenderer {
       gid: (user) => user.gid,
       compact: ['name'],
       full: ['name', 'email', 'photo', 'workspaces'],
+      base: ['name', 'email', 'photo'],
       getters: {
         name: (user) => user.name,
         email: (user) => user.email,

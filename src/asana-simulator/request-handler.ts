@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ApiRouter } from './api-router.js';
 import { CONTROL_PREFIX, handleControl, type ControlDeps } from './control-api.js';
+import type { CostLimiter } from './cost-limiter.js';
 import { errorPhrase } from './error-phrase.js';
 import { readBody, readEnvelope, sendReply } from './http-io.js';
 import { OptFields } from './opt-fields.js';
@@ -13,12 +14,14 @@ import { errorBody, SimHttpError } from './sim-http-error.js';
 
 /**
  * One HTTP request through the simulator. API requests (under /api/1.0) go: log → bearer token (401) →
- * rate limits (429; Asana limits per token, so an unknown token is refused first) → latency → injected
- * faults → route → reply. Control requests (/_simulator/) only check the token.
+ * rate limits, then for a GET the cost limit (429; Asana limits per token, so an unknown token is refused first) →
+ * latency → injected faults → route → reply, and a GET's answer is charged to the cost limit. Control requests
+ * (/_simulator/) only check the token.
  */
 export interface HandlerDeps extends ControlDeps {
   router: ApiRouter;
   limiter: RateLimiter;
+  costs: CostLimiter;
   /** Draws the `phrase` of 500 answers. */
   phraseRandom: Random;
   token: string;
@@ -56,21 +59,29 @@ export function createRequestHandler(deps: HandlerDeps): (request: IncomingMessa
       send(response, toReply(SimHttpError.notAuthorized()));
       return;
     }
-    const admission = deps.limiter.admit(method === 'GET' || method === 'HEAD' ? 'read' : 'write', startedAt);
+    const read = method === 'GET' || method === 'HEAD';
+    const latencyMs = deps.faults.latencyMs;
+    const admission = deps.limiter.admit(read ? 'read' : 'write', startedAt, latencyMs);
     if (!admission.admitted) {
       send(response, toReply(SimHttpError.tooManyRequests(admission.retryAfterSeconds)));
       return;
     }
     response.on('close', admission.release);
+    const costRetryAfter = read ? deps.costs.refusal(startedAt) : undefined;
+    if (costRetryAfter !== undefined) {
+      send(response, toReply(SimHttpError.tooManyRequests(costRetryAfter)));
+      return;
+    }
     const body = await readBody(request);
-    const latencyMs = deps.faults.latencyMs;
     if (latencyMs > 0) await delay(latencyMs);
     const fault = deps.faults.next();
     if (fault?.kind === 'drop') {
       request.socket.destroy();
       return;
     }
-    send(response, fault === undefined ? route(method, url, body) : toReply(fault.error), url.searchParams.has('opt_pretty'));
+    const reply = fault === undefined ? route(method, url, body) : toReply(fault.error);
+    if (read && reply.status < 300) deps.costs.charge(Date.now(), costOf(reply));
+    send(response, reply, url.searchParams.has('opt_pretty'));
   }
 
   function route(method: string, url: URL, body: string): Reply {
@@ -122,6 +133,12 @@ function replyForError(error: unknown, phrase: () => string): Reply {
     body: errorBody(known.status, known.message, phrase),
     ...(known.retryAfterSeconds !== undefined && { headers: { 'retry-after': String(known.retryAfterSeconds) } }),
   };
+}
+
+/** The objects a GET answered: a list's length, or 1. */
+function costOf(reply: Reply): number {
+  const body = reply.body as { data?: unknown } | undefined;
+  return Array.isArray(body?.data) ? Math.max(1, body.data.length) : 1;
 }
 
 function digest(text: string): Buffer {

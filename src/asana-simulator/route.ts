@@ -3,6 +3,7 @@ import type { PageRequest, PageResult, PageTokens } from './paging.js';
 import type { RecordRenderer } from './record-renderer.js';
 import { SimHttpError } from './sim-http-error.js';
 import type { SimStore } from './sim-store.js';
+import type { TokenAccess } from './token-access.js';
 
 /**
  * What a route of the simulated Asana API sees and returns. Handlers are synchronous: the simulated state
@@ -36,6 +37,7 @@ export const UNPAGINATED_USERS_CAP = 2000;
 
 export interface RouteDeps {
   store: SimStore;
+  access: TokenAccess;
   render: RecordRenderer;
   pages: PageTokens;
   baseUrl: string;

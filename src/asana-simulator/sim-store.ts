@@ -20,7 +20,7 @@ export interface UserRecord {
   readonly gid: string;
   name: string;
   readonly email: string;
-  /** The token's owner ("me"): a service account, not listed among the workspace's people. */
+  /** A service account: the token's owner in 'serviceAccount' mode, not listed among the workspace's people. */
   readonly serviceAccount: boolean;
   readonly membership: WorkspaceMembershipRecord;
   readonly teams: Set<TeamRecord>;
@@ -52,6 +52,13 @@ export interface TeamMembershipRecord {
   readonly team: TeamRecord;
 }
 
+/** Who "me" is: a service account, or the admin whose personal access token the simulator was given. */
+export interface TokenOwnerInput {
+  name: string;
+  email: string;
+  serviceAccount: boolean;
+}
+
 export interface TeamInput {
   name: string;
   description?: string;
@@ -59,6 +66,7 @@ export interface TeamInput {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
+const PERSON = { serviceAccount: false, admin: false };
 /** Asana gids are 16-digit numeric strings; a fixed width keeps string order equal to numeric order. */
 const FIRST_GID = 1_200_000_000_000_001;
 /** Asana does not document the visibility of a team created without one; the simulator picks the tightest. */
@@ -70,15 +78,16 @@ export class SimStore {
   private nextGid = FIRST_GID;
   private readonly usersByGid = new Map<string, UserRecord>();
   private readonly usersByEmail = new Map<string, UserRecord>();
+  private readonly usersByMembershipGid = new Map<string, UserRecord>();
   private readonly people = new SortedIndex<UserRecord>((user) => user.gid);
   private readonly peopleByName = new SortedIndex<UserRecord>(alphabeticalKey);
   private readonly teamsByGid = new Map<string, TeamRecord>();
   private readonly teamIndex = new SortedIndex<TeamRecord>((team) => team.gid);
 
-  constructor(workspace: WorkspaceRecord) {
+  constructor(workspace: WorkspaceRecord, owner: TokenOwnerInput) {
     this.workspace = { ...workspace, emailDomains: workspace.emailDomains.map((domain) => domain.toLowerCase()) };
-    const domain = this.workspace.emailDomains[0] ?? 'example.com';
-    this.me = this.createUser('Simulator Service Account', `service-account@${domain}`, true);
+    // Either way the token's owner administers the workspace (removeUser needs an admin, facts.md §2.3).
+    this.me = this.createUser(owner.name, owner.email, { serviceAccount: owner.serviceAccount, admin: true });
   }
 
   /** A user by gid, email or "me", as Asana accepts anywhere a user is named (facts.md §2.1). */
@@ -93,12 +102,17 @@ export class SimStore {
     return user;
   }
 
-  /** Everyone who ever joined, in gid order, without the service account. */
+  /** A user by the gid of their workspace membership. */
+  findByMembership(gid: string): UserRecord | undefined {
+    return this.usersByMembershipGid.get(gid);
+  }
+
+  /** Everyone who ever joined, in gid order, without a service account. */
   peopleAfter(gid?: string): Iterable<UserRecord> {
     return this.people.after(gid);
   }
 
-  /** Alphabetical by name (then gid), without the service account. */
+  /** Alphabetical by name (then gid), without a service account. */
   peopleByNameOrder(): Iterable<UserRecord> {
     return this.peopleByName.after();
   }
@@ -112,13 +126,13 @@ export class SimStore {
     }
     if (!EMAIL.test(ref)) throw SimHttpError.notRecognized('user', ref);
     // An invited person shows under their email until they set a name.
-    return this.createUser(ref, ref, false);
+    return this.createUser(ref, ref, PERSON);
   }
 
   /** Direct seeding ("added by hand in Asana"): an active member with that name. */
   seedMember(name: string, email: string): UserRecord {
     const user = this.findUser(email);
-    if (user === undefined) return this.createUser(name, email, false);
+    if (user === undefined) return this.createUser(name, email, PERSON);
     user.membership.active = true;
     if (user.name !== name && !user.serviceAccount) {
       this.peopleByName.remove(user);
@@ -130,7 +144,8 @@ export class SimStore {
 
   /** removeUser for the workspace: the person leaves the workspace and every team. False if not a member. */
   removeFromWorkspace(user: UserRecord): boolean {
-    if (user.serviceAccount) throw SimHttpError.forbidden('user: The token owner cannot remove itself');
+    // Undocumented in Asana; it would revoke the token's own access (facts.md §5), so it is refused.
+    if (user === this.me) throw SimHttpError.forbidden('user: The token owner cannot remove itself');
     if (!user.membership.active) return false;
     user.membership.active = false;
     for (const team of [...user.teams]) this.removeFromTeam(team, user);
@@ -200,7 +215,8 @@ export class SimStore {
     }));
   }
 
-  private createUser(name: string, email: string, serviceAccount: boolean): UserRecord {
+  private createUser(name: string, email: string, kind: { serviceAccount: boolean; admin: boolean }): UserRecord {
+    const { serviceAccount, admin } = kind;
     const user: UserRecord = {
       gid: this.takeGid(),
       name,
@@ -211,13 +227,14 @@ export class SimStore {
         active: true,
         // Asana: people outside the organization's email domains join as guests (facts.md §2.4).
         guest: !this.workspace.emailDomains.includes(domainOf(email)),
-        admin: serviceAccount,
+        admin,
         createdAt: new Date().toISOString(),
       },
       teams: new Set(),
     };
     this.usersByGid.set(user.gid, user);
     this.usersByEmail.set(email.toLowerCase(), user);
+    this.usersByMembershipGid.set(user.membership.gid, user);
     if (!serviceAccount) {
       this.people.insert(user);
       this.peopleByName.insert(user);

@@ -4,6 +4,8 @@ import type { FaultOptions, SimulatorOptions } from './types.js';
 /**
  * SimulatorOptions with every default filled in, in one visible place. The limits are Asana's for a paid
  * organization (facts.md §2.7): 1,500 requests per minute, 50 concurrent reads, 15 concurrent writes.
+ * Asana publishes no figure for the cost limit or for how long a pagination offset lives; the defaults here are
+ * the simulator's: a cost of one full page (100 objects) per request at the request limit, and ten minutes.
  */
 const settingsSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -17,6 +19,10 @@ const settingsSchema = z.strictObject({
   maxConcurrentReads: z.number().int().min(1).default(50),
   maxConcurrentWrites: z.number().int().min(1).default(15),
   removeNonMember: z.enum(['ok', 'error']).default('ok'),
+  tokenMode: z.enum(['serviceAccount', 'pat']).default('serviceAccount'),
+  tokenOwner: z.object({ name: z.string().min(1), email: z.string().includes('@') }).optional(),
+  costLimitPerMinute: z.number().int().min(1).default(150_000),
+  offsetTtlMs: z.number().int().min(1).default(600_000),
   seedUsers: z
     .union([z.number().int().min(0), z.array(z.object({ name: z.string().min(1), email: z.string().includes('@') }))])
     .default(0),
@@ -39,4 +45,13 @@ export function seedList(settings: SimulatorSettings): Array<{ name: string; ema
   if (typeof settings.seedUsers !== 'number') return settings.seedUsers;
   const domain = settings.emailDomains[0] ?? 'example.com';
   return Array.from({ length: settings.seedUsers }, (_, i) => ({ name: `User ${i + 1}`, email: `user${i + 1}@${domain}` }));
+}
+
+/** Who the token belongs to: a service account, or (PAT) the workspace admin whose personal access token it is. */
+export function tokenOwner(settings: SimulatorSettings): { name: string; email: string } {
+  if (settings.tokenOwner !== undefined) return settings.tokenOwner;
+  const domain = settings.emailDomains[0] ?? 'example.com';
+  return settings.tokenMode === 'pat'
+    ? { name: 'Simulator Admin', email: `admin@${domain}` }
+    : { name: 'Simulator Service Account', email: `service-account@${domain}` };
 }

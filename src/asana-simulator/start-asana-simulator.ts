@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiRouter } from './api-router.js';
+import { CostLimiter } from './cost-limiter.js';
 import { FaultInjector } from './fault-injector.js';
 import { PageTokens } from './paging.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -10,10 +11,12 @@ import { RequestLog } from './request-log.js';
 import type { RouteDeps } from './route.js';
 import { createRandom } from './seeded-random.js';
 import { SimStore, toSimUser } from './sim-store.js';
-import { resolveSettings, seedList } from './simulator-settings.js';
+import { resolveSettings, seedList, tokenOwner } from './simulator-settings.js';
 import { teamRoutes } from './team-routes.js';
+import { TokenAccess } from './token-access.js';
 import type { AsanaSimulator, SimulatorOptions } from './types.js';
 import { userRoutes } from './user-routes.js';
+import { workspaceMembershipRoutes } from './workspace-membership-routes.js';
 import { workspaceRoutes } from './workspace-routes.js';
 
 /**
@@ -22,11 +25,10 @@ import { workspaceRoutes } from './workspace-routes.js';
  */
 export async function startAsanaSimulator(options: SimulatorOptions = {}): Promise<AsanaSimulator> {
   const settings = resolveSettings(options);
-  const store = new SimStore({
-    gid: settings.workspaceGid,
-    name: settings.workspaceName,
-    emailDomains: settings.emailDomains,
-  });
+  const store = new SimStore(
+    { gid: settings.workspaceGid, name: settings.workspaceName, emailDomains: settings.emailDomains },
+    { ...tokenOwner(settings), serviceAccount: settings.tokenMode === 'serviceAccount' },
+  );
   for (const user of seedList(settings)) store.seedMember(user.name, user.email);
   const faults = new FaultInjector(settings.seed);
   faults.set(settings.faults);
@@ -37,6 +39,7 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     maxConcurrentReads: settings.maxConcurrentReads,
     maxConcurrentWrites: settings.maxConcurrentWrites,
   });
+  const costs = new CostLimiter(settings.costLimitPerMinute, settings.rateWindowMs);
 
   const server = createServer();
   let closing = false;
@@ -53,18 +56,25 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
 
   const routeDeps: RouteDeps = {
     store,
+    access: new TokenAccess(settings.tokenMode, store),
     render: new RecordRenderer(store.workspace, origin),
-    pages: new PageTokens(),
+    pages: new PageTokens(settings.offsetTtlMs),
     baseUrl: url,
     removeNonMember: settings.removeNonMember,
   };
-  const router = new ApiRouter([...userRoutes(routeDeps), ...workspaceRoutes(routeDeps), ...teamRoutes(routeDeps)]);
+  const router = new ApiRouter([
+    ...userRoutes(routeDeps),
+    ...workspaceRoutes(routeDeps),
+    ...workspaceMembershipRoutes(routeDeps),
+    ...teamRoutes(routeDeps),
+  ]);
   // Attached right after listen resolves: no connection can be served before this synchronous continuation.
   server.on(
     'request',
     createRequestHandler({
       router,
       limiter,
+      costs,
       log,
       faults,
       store,
@@ -80,6 +90,7 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     origin,
     token: settings.token,
     workspaceGid: store.workspace.gid,
+    tokenOwnerGid: store.me.gid,
     setFaults: (next) => {
       faults.set(next);
     },

@@ -20,7 +20,7 @@ import { alphabeticalKey, TEAM_VISIBILITIES, type TeamMembershipRecord, type Tea
  * falls through to "No matching route" like any unknown route. Team names are not unique in Asana.
  */
 export function teamRoutes(deps: RouteDeps): Route[] {
-  const { store, render, pages } = deps;
+  const { store, access, render, pages } = deps;
   return [
     {
       method: 'POST',
@@ -35,6 +35,7 @@ export function teamRoutes(deps: RouteDeps): Route[] {
           ...(description !== undefined && { description }),
           ...(visibility !== undefined && { visibility }),
         });
+        access.teamCreated(team);
         // Asana answers a creation with 201 and the new object's URL in Location (facts.md §2.6).
         return {
           status: 201,
@@ -46,13 +47,13 @@ export function teamRoutes(deps: RouteDeps): Route[] {
     {
       method: 'GET',
       pattern: /^\/teams\/([^/]+)$/,
-      handle: ({ params, fields }) => ok(render.team(store.getTeam(params[0] ?? ''), fields, 'full')),
+      handle: ({ params, fields }) => ok(render.team(access.getTeam(params[0] ?? ''), fields, 'full')),
     },
     {
       method: 'PUT',
       pattern: /^\/teams\/([^/]+)$/,
       handle: ({ params, data, fields }) => {
-        const team = store.getTeam(params[0] ?? '');
+        const team = access.getTeam(params[0] ?? '');
         // TeamRequest.organization "cannot be changed once set".
         const organization = optionalString(data, 'organization');
         if (organization !== undefined && organization !== store.workspace.gid) {
@@ -72,8 +73,9 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       method: 'POST',
       pattern: /^\/teams\/([^/]+)\/addUser$/,
       handle: ({ params, data, fields }) => {
-        const team = store.getTeam(params[0] ?? '');
+        const team = access.getTeam(params[0] ?? '');
         const user = store.getUser(requireString(data, 'user'));
+        access.checkMembershipChange(team, user, 'add');
         return ok(render.teamMembership(store.addToTeam(team, user), fields, 'full'));
       },
     },
@@ -81,8 +83,10 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       method: 'POST',
       pattern: /^\/teams\/([^/]+)\/removeUser$/,
       handle: ({ params, data }) => {
-        const team = store.getTeam(params[0] ?? '');
-        store.removeFromTeam(team, store.getUser(requireString(data, 'user')));
+        const team = access.getTeam(params[0] ?? '');
+        const user = store.getUser(requireString(data, 'user'));
+        access.checkMembershipChange(team, user, 'remove');
+        store.removeFromTeam(team, user);
         return empty();
       },
     },
@@ -90,7 +94,7 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: /^\/teams\/([^/]+)\/users$/,
       handle: ({ params, fields }) => {
-        const team = store.getTeam(params[0] ?? '');
+        const team = access.getTeam(params[0] ?? '');
         // Alphabetical like getUsersForWorkspace; sorting copies this team's members, not the whole org.
         const members = Array.from(team.byUser.values(), (membership) => membership.user);
         members.sort((a, b) => (alphabeticalKey(a) < alphabeticalKey(b) ? -1 : 1));
@@ -101,7 +105,7 @@ export function teamRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       pattern: /^\/teams\/([^/]+)\/team_memberships$/,
       handle: ({ params, fields, page }) => {
-        const team = store.getTeam(params[0] ?? '');
+        const team = access.getTeam(params[0] ?? '');
         const result = pages.paginate<TeamMembershipRecord>(
           page,
           (membership) => membership.gid,

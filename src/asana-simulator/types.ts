@@ -15,6 +15,20 @@ export interface SimulatorOptions {
   rateWindowMs?: number;
   maxConcurrentReads?: number;
   maxConcurrentWrites?: number;
+  /**
+   * Whose token it is (facts.md §5). 'serviceAccount' (the default): an Enterprise service account, not listed
+   * among people, that sees and changes every team. 'pat': an admin's personal access token, as customers without
+   * Enterprise run the bridge; the owner is a listed member and admin, joins the teams it creates, cannot be
+   * removed, changes a team's members only as a member of that team (it may add itself to a public team), and does
+   * not see secret teams it is not in.
+   */
+  tokenMode?: 'serviceAccount' | 'pat';
+  /** The token owner's name and email; default "Simulator Admin" admin@<first domain> ('pat'). */
+  tokenOwner?: { name: string; email: string };
+  /** Asana's cost limit on GETs (undocumented figure): objects answered per rolling window before 429s. */
+  costLimitPerMinute?: number;
+  /** How long a pagination offset stays valid; an older one is a 400, as Asana's expire (facts.md §2.5). */
+  offsetTtlMs?: number;
   /** Asana leaves removeUser of a non-member undocumented: answer 200 {data:{}} ('ok') or 400 ('error'). */
   removeNonMember?: 'ok' | 'error';
   /** N → active members user1@<first domain> … userN@<first domain>; or an explicit list. */
@@ -75,6 +89,8 @@ export interface AsanaSimulator {
   readonly origin: string;
   readonly token: string;
   readonly workspaceGid: string;
+  /** The gid of the token's owner ("me"): the service account, or the admin whose PAT it is. */
+  readonly tokenOwnerGid: string;
   /** Replaces the current faults. */
   setFaults(faults: FaultOptions): void;
   clearFaults(): void;

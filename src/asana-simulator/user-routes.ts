@@ -6,7 +6,7 @@ import type { TeamMembershipRecord, UserRecord } from './sim-store.js';
  * workspace's active people sorted by gid, or with `team=` that team's members, paginated.
  */
 export function userRoutes(deps: RouteDeps): Route[] {
-  const { store, render, pages } = deps;
+  const { store, access, render, pages } = deps;
   return [
     {
       method: 'GET',
@@ -21,7 +21,7 @@ export function userRoutes(deps: RouteDeps): Route[] {
         if (workspace !== null) requireWorkspace(deps, workspace);
         const teamGid = query.get('team');
         if (teamGid !== null) {
-          const team = store.getTeam(teamGid);
+          const team = access.getTeam(teamGid);
           const result = pages.paginate<TeamMembershipRecord>(
             page,
             (membership) => membership.user.gid,

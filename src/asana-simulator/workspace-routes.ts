@@ -11,15 +11,15 @@ import {
   type RouteDeps,
 } from './route.js';
 import { SimHttpError } from './sim-http-error.js';
-import type { TeamRecord, UserRecord } from './sim-store.js';
+import type { TeamRecord } from './sim-store.js';
 
 /**
  * The workspace (an organization) and its people: getWorkspace, addUserForWorkspace,
- * removeUserForWorkspace, getUsersForWorkspace, getWorkspaceMembershipsForWorkspace, getTeamsForWorkspace
- * (facts.md §2.3).
+ * removeUserForWorkspace, getUsersForWorkspace, getTeamsForWorkspace (facts.md §2.3), and typeaheadForWorkspace
+ * for teams.
  */
 export function workspaceRoutes(deps: RouteDeps): Route[] {
-  const { store, render, pages } = deps;
+  const { store, access, render, pages } = deps;
   return [
     {
       method: 'GET',
@@ -34,9 +34,10 @@ export function workspaceRoutes(deps: RouteDeps): Route[] {
       pattern: /^\/workspaces\/([^/]+)\/addUser$/,
       handle: ({ params, data, fields }) => {
         requireWorkspace(deps, params[0]);
-        // "Returns the full user record for the invited user"; adding a member again changes nothing.
+        // "Returns the full user record for the invited user": a UserBaseResponse, without `workspaces` (facts.md
+        // §5). Adding a member again changes nothing.
         const user = store.addToWorkspace(requireString(data, 'user'));
-        return ok(render.user(user, fields, 'full'));
+        return ok(render.user(user, fields, 'base'));
       },
     },
     {
@@ -67,29 +68,49 @@ export function workspaceRoutes(deps: RouteDeps): Route[] {
     },
     {
       method: 'GET',
-      pattern: /^\/workspaces\/([^/]+)\/workspace_memberships$/,
-      handle: ({ params, query, fields, page }) => {
+      pattern: /^\/workspaces\/([^/]+)\/teams$/,
+      handle: ({ params, fields, page }) => {
         requireWorkspace(deps, params[0]);
-        const ref = query.get('user');
-        const only = ref === null ? undefined : store.getUser(ref);
-        // A membership's gid follows its user's, so user-gid order is membership order. Removed people keep
-        // their membership with is_active false, which is how a client sees the removal.
-        const result = pages.paginate<UserRecord>(
-          page,
-          (user) => user.gid,
-          (after) => where(only === undefined ? store.peopleAfter(after) : [only], (user) => after === undefined || user.gid > after),
-        );
-        return paged(result, (user) => render.workspaceMembership(user, fields, 'compact'));
+        // "Teams in the workspace visible to the authorized user" (SPEC getTeamsForWorkspace).
+        const result = pages.paginate<TeamRecord>(page, (team) => team.gid, (after) => access.visible(store.teamsAfter(after)));
+        return paged(result, (team) => render.team(team, fields, 'compact'));
       },
     },
     {
       method: 'GET',
-      pattern: /^\/workspaces\/([^/]+)\/teams$/,
-      handle: ({ params, fields, page }) => {
+      pattern: /^\/workspaces\/([^/]+)\/typeahead$/,
+      handle: ({ params, query, fields }) => {
         requireWorkspace(deps, params[0]);
-        const result = pages.paginate<TeamRecord>(page, (team) => team.gid, (after) => store.teamsAfter(after));
-        return paged(result, (team) => render.team(team, fields, 'compact'));
+        // Of Asana's resource types, the simulator answers teams only.
+        if (query.get('resource_type') !== 'team') throw SimHttpError.invalid('resource_type', 'Only team is simulated');
+        const count = typeaheadCount(query.get('count'));
+        const teams = matchTeams(access.visible(store.teamsAfter()), (query.get('query') ?? '').trim().toLowerCase());
+        return ok(teams.slice(0, count).map((team) => render.team(team, fields, 'compact')));
       },
     },
   ];
+}
+
+/** typeaheadForWorkspace's `count`: 1..100, default 20 (SPEC). */
+function typeaheadCount(raw: string | null): number {
+  if (raw === null) return 20;
+  const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(count >= 1 && count <= 100)) throw SimHttpError.invalid('count', 'Value must be between 1 and 100');
+  return count;
+}
+
+/**
+ * Asana ranks typeahead results by an undocumented relevance. Here: a team matches when its name, or a word of it,
+ * starts with the query (case-insensitively; an empty query matches all); the exact name first, then names that
+ * start with the query, then the rest, each alphabetically.
+ */
+function matchTeams(teams: Iterable<TeamRecord>, query: string): TeamRecord[] {
+  const ranked: Array<{ team: TeamRecord; rank: number; key: string }> = [];
+  for (const team of teams) {
+    const name = team.name.toLowerCase();
+    const rank = name === query ? 0 : name.startsWith(query) ? 1 : name.split(/\s+/).some((word) => word.startsWith(query)) ? 2 : -1;
+    if (rank >= 0) ranked.push({ team, rank, key: `${name}\u0000${team.gid}` });
+  }
+  ranked.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : 1));
+  return ranked.map(({ team }) => team);
 }

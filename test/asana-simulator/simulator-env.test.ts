@@ -25,6 +25,22 @@ t.test('SIMULATOR_* variables become simulator options', async (t) => {
       },
     },
     {
+      env: {
+        SIMULATOR_TOKEN_MODE: 'pat',
+        SIMULATOR_TOKEN_OWNER_NAME: 'Ada Admin',
+        SIMULATOR_TOKEN_OWNER_EMAIL: 'ada@example.com',
+        SIMULATOR_COST_LIMIT_PER_MINUTE: '5000',
+        SIMULATOR_OFFSET_TTL_MS: '60000',
+      },
+      expected: {
+        tokenMode: 'pat',
+        tokenOwner: { name: 'Ada Admin', email: 'ada@example.com' },
+        costLimitPerMinute: 5000,
+        offsetTtlMs: 60000,
+        faults: {},
+      },
+    },
+    {
       env: { SIMULATOR_SEED_USERS: '[{"name":"Ada","email":"ada@example.com"}]' },
       expected: { seedUsers: [{ name: 'Ada', email: 'ada@example.com' }], faults: {} },
     },
@@ -40,6 +56,9 @@ t.test('a bad variable is refused', async (t) => {
     { SIMULATOR_SEED_USERS: 'many' },
     { SIMULATOR_ERROR_RATE: 'often' },
     { SIMULATOR_LATENCY_MS: '1.5' },
+    { SIMULATOR_TOKEN_MODE: 'oauth' },
+    { SIMULATOR_TOKEN_OWNER_NAME: 'Ada Admin' },
+    { SIMULATOR_TOKEN_OWNER_EMAIL: 'not-an-email' },
   ];
   for (const env of cases) t.throws(() => readSimulatorEnv(env), TypeError, JSON.stringify(env));
 });
