@@ -129,6 +129,18 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
         path: `/workspaces/${seg(workspace)}/workspace_memberships`,
         query: { user: opts?.user, ...paging(opts) },
       }),
+    getWorkspaceMembershipsForUser: (user, opts) =>
+      page<AsanaWorkspaceMembership>('getWorkspaceMembershipsForUser', {
+        method: 'GET',
+        path: `/users/${seg(user)}/workspace_memberships`,
+        query: paging(opts),
+      }),
+    typeaheadForWorkspace: (workspace, opts) =>
+      one<AsanaTeam[]>('typeaheadForWorkspace', {
+        method: 'GET',
+        path: `/workspaces/${seg(workspace)}/typeahead`,
+        query: { resource_type: opts.resource_type, query: opts.query, count: opts.count, opt_fields: opts.opt_fields },
+      }),
     close: () => pool.close(),
   };
 }

@@ -64,6 +64,14 @@ export interface PageOptions {
   opt_fields?: readonly string[];
 }
 
+/** typeaheadForWorkspace: the bridge looks up teams only. Asana answers at most `count` (1..100, default 20). */
+export interface TypeaheadOptions {
+  resource_type: 'team';
+  query: string;
+  count?: number;
+  opt_fields?: readonly string[];
+}
+
 export interface TeamRequest {
   name?: string;
   description?: string;
@@ -73,7 +81,7 @@ export interface TeamRequest {
 
 /**
  * The narrow interface provisioning depends on (architecture rule 3). Method names are Asana's operationIds.
- * A `user` argument may be a gid, an email or "me", as Asana accepts.
+ * A `user` argument may be a gid, an email or "me", as Asana accepts: `getUser('me')` is the token's owner.
  * Every method rejects with AsanaError on failure.
  */
 export interface AsanaApi {
@@ -92,4 +100,7 @@ export interface AsanaApi {
     workspace: string,
     options?: PageOptions & { user?: string },
   ): Promise<Page<AsanaWorkspaceMembership>>;
+  getWorkspaceMembershipsForUser(user: string, options?: PageOptions): Promise<Page<AsanaWorkspaceMembership>>;
+  /** Unpaginated, ranked by Asana's relevance; teams the token cannot see are not among them. */
+  typeaheadForWorkspace(workspace: string, options: TypeaheadOptions): Promise<AsanaTeam[]>;
 }

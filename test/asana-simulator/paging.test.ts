@@ -128,3 +128,15 @@ t.test('other paginated lists: workspace teams, workspace memberships, team memb
   t.match(filtered.body.data, [{ resource_type: 'workspace_membership', is_active: true, is_guest: false, user: { email: 'user3@example.com' } }]);
   t.equal(filtered.body.data.length, 1);
 });
+
+t.test('an offset expires: past offsetTtlMs it is a 400 that says so, and a new walk works', async (t) => {
+  const sim = await startAsanaSimulator({ seedUsers: 3, offsetTtlMs: 200 });
+  t.teardown(() => sim.close());
+  const first = await api<DataBody<Compact[]>>(sim, 'GET', `/users?workspace=${sim.workspaceGid}&limit=1`);
+  const next = first.body.next_page?.path ?? '';
+  t.equal((await api(sim, 'GET', next)).status, 200, 'fresh');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const expired = await api<ErrorsBody>(sim, 'GET', next);
+  t.equal(expired.status, 400);
+  t.equal((await api(sim, 'GET', `/users?workspace=${sim.workspaceGid}&limit=1`)).status, 200);
+});

@@ -51,3 +51,32 @@ t.test('concurrency: reads and writes beyond their pools are 429 while others ar
   t.equal(sim.teams().length, 1);
   t.equal((await api(sim, 'GET', '/users/me')).status, 200, 'slots free when answers are sent');
 });
+
+t.test("the concurrency 429's Retry-After lasts until the requests in flight have been answered", async (t) => {
+  const sim = await startAsanaSimulator({ maxConcurrentWrites: 1, faults: { latencyMs: 2500 } });
+  t.teardown(() => sim.close());
+  const team = { body: { data: { name: 'x', organization: sim.workspaceGid } } };
+  const first = api(sim, 'POST', '/teams', team);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const second = await api(sim, 'POST', '/teams', team);
+  t.equal(second.status, 429);
+  t.equal(second.headers.get('retry-after'), '3', 'the 2.5 s still ahead of the first write, in whole seconds');
+  t.equal((await first).status, 201);
+});
+
+t.test('the cost limit: GETs are charged the objects they answer; at a spent balance, 429 until the window rolls', async (t) => {
+  const sim = await startAsanaSimulator({ seedUsers: 100, costLimitPerMinute: 150, rateWindowMs: 500 });
+  t.teardown(() => sim.close());
+  const page = `/users?workspace=${sim.workspaceGid}&limit=100`;
+  // 100, then 100 more (the balance may go negative, as Asana's does), then refused.
+  const statuses = [];
+  for (let i = 0; i < 3; i += 1) statuses.push((await api(sim, 'GET', page)).status);
+  t.same(statuses, [200, 200, 429]);
+  const refused = await api<ErrorsBody>(sim, 'GET', '/users/me');
+  t.equal(refused.status, 429, 'even a one-object read waits');
+  t.match(refused.headers.get('retry-after'), /^\d+$/);
+  const write = await api(sim, 'POST', '/teams', { body: { data: { name: 'x', organization: sim.workspaceGid } } });
+  t.equal(write.status, 201, 'writes are not charged');
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  t.equal((await api(sim, 'GET', page)).status, 200, 'the window rolled');
+});
