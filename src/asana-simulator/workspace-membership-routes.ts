@@ -1,4 +1,4 @@
-import { ok, paged, requireWorkspace, where, type Route, type RouteDeps } from './route.js';
+import { ok, paged, requireWorkspace, where, type Reply, type Route, type RouteContext, type RouteDeps } from './route.js';
 import { SimHttpError } from './sim-http-error.js';
 import type { UserRecord } from './sim-store.js';
 
@@ -11,12 +11,12 @@ import type { UserRecord } from './sim-store.js';
  */
 export function workspaceMembershipRoutes(deps: RouteDeps): Route[] {
   const { store, render, pages } = deps;
-  const list = (members: (after?: string) => Iterable<UserRecord>): Route['handle'] => ({ fields, page }) =>
+  /** One page of the memberships of `members(after)`, the people after a user gid. */
+  const list = (context: RouteContext, members: (after?: string) => Iterable<UserRecord>): Reply =>
     paged(
-      pages.paginate<UserRecord>(page, (user) => user.gid, members),
-      (user) => render.workspaceMembership(user, fields, 'compact'),
+      pages.paginate<UserRecord>(context.page, (user) => user.gid, members),
+      (user) => render.workspaceMembership(user, context.fields, 'compact'),
     );
-  const one = (user: UserRecord) => (after?: string) => where([user], () => after === undefined || user.gid > after);
   return [
     {
       method: 'GET',
@@ -24,13 +24,14 @@ export function workspaceMembershipRoutes(deps: RouteDeps): Route[] {
       handle: (context) => {
         requireWorkspace(deps, context.params[0]);
         const ref = context.query.get('user');
-        return list(ref === null ? (after) => store.peopleAfter(after) : one(store.getUser(ref)))(context);
+        if (ref === null) return list(context, (after) => store.peopleAfter(after));
+        return list(context, onlyAfter(store.getUser(ref)));
       },
     },
     {
       method: 'GET',
       pattern: /^\/users\/([^/]+)\/workspace_memberships$/,
-      handle: (context) => list(one(store.getUser(context.params[0] ?? '')))(context),
+      handle: (context) => list(context, onlyAfter(store.getUser(context.params[0] ?? ''))),
     },
     {
       method: 'GET',
@@ -42,4 +43,9 @@ export function workspaceMembershipRoutes(deps: RouteDeps): Route[] {
       },
     },
   ];
+}
+
+/** A one-person list, in the shape paging walks: that person when they come after `after`. */
+function onlyAfter(user: UserRecord): (after?: string) => Iterable<UserRecord> {
+  return (after) => where([user], () => after === undefined || user.gid > after);
 }

@@ -72,7 +72,11 @@ export function workspaceRoutes(deps: RouteDeps): Route[] {
       handle: ({ params, fields, page }) => {
         requireWorkspace(deps, params[0]);
         // "Teams in the workspace visible to the authorized user" (SPEC getTeamsForWorkspace).
-        const result = pages.paginate<TeamRecord>(page, (team) => team.gid, (after) => access.visible(store.teamsAfter(after)));
+        const result = pages.paginate<TeamRecord>(
+          page,
+          (team) => team.gid,
+          (after) => access.visible(store.teamsAfter(after)),
+        );
         return paged(result, (team) => render.team(team, fields, 'compact'));
       },
     },
@@ -91,7 +95,7 @@ export function workspaceRoutes(deps: RouteDeps): Route[] {
   ];
 }
 
-/** typeaheadForWorkspace's `count`: 1..100, default 20 (SPEC). */
+/** typeaheadForWorkspace's `count`: 1..100, default 20 (Asana's API reference; results are never paged). */
 function typeaheadCount(raw: string | null): number {
   if (raw === null) return 20;
   const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -108,9 +112,13 @@ function matchTeams(teams: Iterable<TeamRecord>, query: string): TeamRecord[] {
   const ranked: Array<{ team: TeamRecord; rank: number; key: string }> = [];
   for (const team of teams) {
     const name = team.name.toLowerCase();
-    const rank = name === query ? 0 : name.startsWith(query) ? 1 : name.split(/\s+/).some((word) => word.startsWith(query)) ? 2 : -1;
-    if (rank >= 0) ranked.push({ team, rank, key: `${name}\u0000${team.gid}` });
+    const rank = name === query ? 0 : name.startsWith(query) ? 1 : wordStarts(name, query) ? 2 : undefined;
+    if (rank !== undefined) ranked.push({ team, rank, key: `${name}\u0000${team.gid}` });
   }
   ranked.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : 1));
   return ranked.map(({ team }) => team);
+}
+
+function wordStarts(name: string, query: string): boolean {
+  return name.split(/\s+/).some((word) => word.startsWith(query));
 }
