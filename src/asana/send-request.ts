@@ -35,7 +35,7 @@ export interface SendContext {
  * A `Retry-After` above this is read as this. Asana's own limits are per minute; an hours-long value comes from a
  * proxy or a fault, and obeying it would hold this item (and, through the limiter, every call) for hours.
  */
-export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 /**
  * Failures that happen before a connection exists: nothing was written, so Asana cannot have acted.
@@ -49,7 +49,7 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_E
  * Only a 4xx other than 429 is a refusal (`retryable: false`). Every other answer that carries no usable
  * `{data}` leaves the outcome unknown and is retryable: a 3xx (the bridge follows no redirect: Asana's API
  * answers in place, so a redirect is a proxy or a wrong ASANA_BASE_URL), a 2xx without a `{data}` envelope, a
- * body over `maxResponseBytes`, or no complete answer within `timeoutMs`.
+ * body over `maxResponseBytes` whatever its status, or no complete answer within `timeoutMs`.
  */
 export async function sendRequest(context: SendContext, request: AsanaRequest): Promise<AttemptOutcome> {
   let response: Dispatcher.ResponseData;
