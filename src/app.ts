@@ -9,6 +9,7 @@ import { requestRateLimit } from './http/rate-limit.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
 import { groupRoutes } from './http/routes/groups.js';
+import { rootSearchRoutes } from './http/routes/root-search.js';
 import { userRoutes } from './http/routes/users.js';
 import type { GroupService } from './provisioning/groups.js';
 import type { UserService } from './provisioning/users.js';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
         await scim.register(userRoutes, { users: deps.users, ...lists });
         await scim.register(groupRoutes, { groups: deps.groups, ...lists });
+        await scim.register(rootSearchRoutes, { users: deps.users, groups: deps.groups, ...lists });
       },
       { prefix },
     );

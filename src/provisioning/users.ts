@@ -105,9 +105,14 @@ export class UserService {
 
   /** PATCH, RFC 7644 §3.5.2. */
   async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
-    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) =>
-      applyPatch({ ...current.data, id: current.id }, body, userResource),
-    ));
+    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) => {
+      const patched = applyPatch({ ...current.data, id: current.id }, body, userResource);
+      // Without `active` the bridge could not say whether the person belongs in Asana: refused, not ignored.
+      if (typeof patched['active'] !== 'boolean') {
+        throw ScimError.mutability('active cannot be removed; replace it with false to deprovision the user.');
+      }
+      return patched;
+    }));
   }
 
   /** DELETE, RFC 7644 §3.6: removed from the workspace in Asana, then forgotten (404 afterwards). */

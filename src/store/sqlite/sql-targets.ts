@@ -12,7 +12,7 @@ function syncColumns(alias: string): Record<string, string> {
 }
 
 /** Asana still holds the address the user had before a rename (see userSync in user-resource.ts). */
-const RENAMED = 'u.email_in_asana IS NOT NULL AND u.email_in_asana <> u.asana_email COLLATE NOCASE';
+const RENAMED = 'u.email_in_asana IS NOT NULL AND lower(u.email_in_asana) <> lower(u.asana_email)';
 
 /** Where SCIM User attributes live in the users table (alias `u`), for filters and sorting. */
 export const userTarget: SqlFilterTarget = {
