@@ -13,9 +13,11 @@ export interface DiscoveryRoutesOptions {
 export async function discoveryRoutes(app: FastifyInstance, options: DiscoveryRoutesOptions): Promise<void> {
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, options.basePath);
 
-  app.get('/ServiceProviderConfig', async (request) =>
-    serviceProviderConfig({ baseUrl: base(request), maxResults: options.maxResults }),
-  );
+  const config = async (request: Parameters<typeof baseUrlOf>[0]) =>
+    serviceProviderConfig({ baseUrl: base(request), maxResults: options.maxResults });
+  app.get('/ServiceProviderConfig', config);
+  // The same document where Microsoft's SCIMReferenceCode serves it, and its collection reads it (compatibility.md).
+  app.get('/serviceConfiguration', config);
 
   app.get('/ResourceTypes', async (request) => {
     const all = resourceTypes({ baseUrl: base(request) });
