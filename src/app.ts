@@ -24,8 +24,8 @@ export interface AppDeps {
   readonly ready: () => Promise<void>;
   readonly bodyLimitBytes: number;
   readonly maxResults: number;
-  /** Requests per minute each SCIM token may make. */
-  readonly rateLimitPerMinute: number;
+  /** Reads and writes per minute each SCIM token may make. */
+  readonly rateLimit: { readonly readsPerMinute: number; readonly writesPerMinute: number };
   /** Time a client has to send a whole request, headers and body. */
   readonly requestTimeoutMs: number;
 }
@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', requireHostHeader);
   app.decorateRequest('tokenDigest', '');
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
-  app.addHook('onRequest', requestRateLimit({ perMinute: deps.rateLimitPerMinute }));
+  app.addHook('onRequest', requestRateLimit(deps.rateLimit));
   // Draining (SIGTERM): answers from now on close their connection, so IdPs' kept-alive sockets do not hold the
   // shutdown open until the keep-alive timeout.
   let draining = false;
