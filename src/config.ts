@@ -23,8 +23,11 @@ const schema = z.object({
     .default('file:./data/scim-bridge.db'),
   ASANA_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** How long a SCIM write waits for Asana before answering with the work still queued. */
-  ASANA_SYNC_DEADLINE_MS: positiveInt.default(5000),
+  /**
+   * How long a SCIM write waits for Asana before answering with the work still queued (durable either way). 800 ms
+   * answers within the strictest client's timeout, Auth0's outbound SCIM at 1.5 s (docs/idps.md).
+   */
+  ASANA_SYNC_DEADLINE_MS: positiveInt.default(800),
   /** Largest `count` a list request may ask for (RFC 7644 §3.4.2.4 maxResults). */
   SCIM_MAX_RESULTS: positiveInt.max(10000).default(1000),
   /** Largest request body, in bytes; larger bodies are answered 413. */
