@@ -6,6 +6,7 @@ import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type
 import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { requireHostHeader } from './http/host-header.js';
 import { requestRateLimit } from './http/rate-limit.js';
+import { bulkRoutes } from './http/routes/bulk.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
 import { groupRoutes } from './http/routes/groups.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly ready: () => Promise<void>;
   readonly bodyLimitBytes: number;
   readonly maxResults: number;
+  /** Operations one POST /Bulk may carry. */
+  readonly bulkMaxOperations: number;
   /** Reads and writes per minute each SCIM token may make. */
   readonly rateLimit: { readonly readsPerMinute: number; readonly writesPerMinute: number };
   /** Time a client has to send a whole request, headers and body. */
@@ -106,11 +109,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
           return payload;
         });
-        await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix });
+        const bulk = { maxOperations: deps.bulkMaxOperations, maxPayloadSize: deps.bodyLimitBytes };
+        await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix, bulk });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
         await scim.register(userRoutes, { users: deps.users, ...lists });
         await scim.register(groupRoutes, { groups: deps.groups, ...lists });
         await scim.register(rootSearchRoutes, { users: deps.users, groups: deps.groups, ...lists });
+        await scim.register(bulkRoutes, { users: deps.users, groups: deps.groups, basePath: prefix, ...bulk });
       },
       { prefix },
     );

@@ -65,6 +65,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ready: () => store.ping(),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     maxResults: config.SCIM_MAX_RESULTS,
+    bulkMaxOperations: config.SCIM_BULK_MAX_OPERATIONS,
     rateLimit: {
       readsPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
       writesPerMinute: config.SCIM_WRITE_RATE_LIMIT_PER_MINUTE,

@@ -30,7 +30,12 @@ const schema = z.object({
   ASANA_SYNC_DEADLINE_MS: positiveInt.default(800),
   /** Largest `count` a list request may ask for (RFC 7644 §3.4.2.4 maxResults). */
   SCIM_MAX_RESULTS: positiveInt.max(10000).default(1000),
-  /** Largest request body, in bytes; larger bodies are answered 413. */
+  /**
+   * Operations one POST /Bulk may carry (ServiceProviderConfig bulk.maxOperations; more is 413). They run in order,
+   * each waiting for Asana up to ASANA_SYNC_DEADLINE_MS, so a full bulk answers within about 100 × that.
+   */
+  SCIM_BULK_MAX_OPERATIONS: positiveInt.default(100),
+  /** Largest request body, in bytes (also bulk.maxPayloadSize); larger bodies are answered 413. */
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /**
    * Reads (GET, POST …/.search) per minute each SCIM token may make, sustained and as a burst (429 with

@@ -7,6 +7,7 @@ import { baseUrlOf } from '../base-url.js';
 export interface DiscoveryRoutesOptions {
   readonly basePath: string;
   readonly maxResults: number;
+  readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
 }
 
 /** RFC 7644 §4: service provider configuration endpoints, generated from the schema definitions. */
@@ -14,7 +15,7 @@ export async function discoveryRoutes(app: FastifyInstance, options: DiscoveryRo
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, options.basePath);
 
   const config = async (request: Parameters<typeof baseUrlOf>[0]) =>
-    serviceProviderConfig({ baseUrl: base(request), maxResults: options.maxResults });
+    serviceProviderConfig({ baseUrl: base(request), maxResults: options.maxResults, bulk: { ...options.bulk } });
   app.get('/ServiceProviderConfig', config);
   // The same document where Microsoft's SCIMReferenceCode serves it, and its collection reads it (compatibility.md).
   app.get('/serviceConfiguration', config);
