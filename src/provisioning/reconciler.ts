@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { paginate } from '../asana/paginate.js';
 import type { AsanaApi } from '../asana/types.js';
 import type { AsanaWork, GroupRecord, MappingStore, UserRecord } from '../store/mapping-store.js';
+import { sameAddress } from './asana-email.js';
 
 /** A difference between what the IdP asked for (the store) and what Asana holds. */
 export type Drift =
@@ -100,7 +101,7 @@ export class Reconciler {
         const emailInAsana = gid === undefined ? undefined : emailOf.get(gid);
         // Linking, and confirming the address Asana holds: after a rename, once the person changed it in Asana,
         // this clears what the sync extension asks an admin to do.
-        if (gid && emailInAsana && (gid !== user.asanaGid || emailInAsana !== user.emailInAsana)) {
+        if (gid && emailInAsana && (gid !== user.asanaGid || !sameAddress(emailInAsana, user.emailInAsana))) {
           await store.linkUser(user.id, gid, emailInAsana);
           usersById.set(user.id, { ...user, asanaGid: gid, emailInAsana });
           if (gid !== user.asanaGid) linked += 1;
