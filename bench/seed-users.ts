@@ -48,6 +48,8 @@ export async function seedUsers(databasePath: string, users: readonly SeededUser
       const record: UserRecord = {
         id: seededUserId(n),
         userName: user.email,
+        asanaEmail: user.email,
+        emailInAsana: user.email,
         externalId: typeof data['externalId'] === 'string' ? data['externalId'] : null,
         active: true,
         asanaGid: user.asanaGid,

@@ -6,9 +6,11 @@ import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type
 import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { requireHostHeader } from './http/host-header.js';
 import { requestRateLimit } from './http/rate-limit.js';
+import { bulkRoutes } from './http/routes/bulk.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
 import { groupRoutes } from './http/routes/groups.js';
+import { rootSearchRoutes } from './http/routes/root-search.js';
 import { userRoutes } from './http/routes/users.js';
 import type { GroupService } from './provisioning/groups.js';
 import type { UserService } from './provisioning/users.js';
@@ -23,8 +25,10 @@ export interface AppDeps {
   readonly ready: () => Promise<void>;
   readonly bodyLimitBytes: number;
   readonly maxResults: number;
-  /** Requests per minute each SCIM token may make. */
-  readonly rateLimitPerMinute: number;
+  /** Operations one POST /Bulk may carry. */
+  readonly bulkMaxOperations: number;
+  /** Reads and writes per minute each SCIM token may make. */
+  readonly rateLimit: { readonly readsPerMinute: number; readonly writesPerMinute: number };
   /** Time a client has to send a whole request, headers and body. */
   readonly requestTimeoutMs: number;
 }
@@ -78,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', requireHostHeader);
   app.decorateRequest('tokenDigest', '');
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
-  app.addHook('onRequest', requestRateLimit({ perMinute: deps.rateLimitPerMinute }));
+  app.addHook('onRequest', requestRateLimit(deps.rateLimit));
   // Draining (SIGTERM): answers from now on close their connection, so IdPs' kept-alive sockets do not hold the
   // shutdown open until the keep-alive timeout.
   let draining = false;
@@ -105,10 +109,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
           return payload;
         });
-        await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix });
+        const bulk = { maxOperations: deps.bulkMaxOperations, maxPayloadSize: deps.bodyLimitBytes };
+        await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix, bulk });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
         await scim.register(userRoutes, { users: deps.users, ...lists });
         await scim.register(groupRoutes, { groups: deps.groups, ...lists });
+        await scim.register(rootSearchRoutes, { users: deps.users, groups: deps.groups, ...lists });
+        await scim.register(bulkRoutes, { users: deps.users, groups: deps.groups, basePath: prefix, ...bulk });
       },
       { prefix },
     );

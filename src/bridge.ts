@@ -65,7 +65,11 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ready: () => store.ping(),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     maxResults: config.SCIM_MAX_RESULTS,
-    rateLimitPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
+    bulkMaxOperations: config.SCIM_BULK_MAX_OPERATIONS,
+    rateLimit: {
+      readsPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
+      writesPerMinute: config.SCIM_WRITE_RATE_LIMIT_PER_MINUTE,
+    },
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   });
   const reconciler = new Reconciler({

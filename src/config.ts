@@ -23,18 +23,32 @@ const schema = z.object({
     .default('file:./data/scim-bridge.db'),
   ASANA_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** How long a SCIM write waits for Asana before answering with the work still queued. */
-  ASANA_SYNC_DEADLINE_MS: positiveInt.default(5000),
+  /**
+   * How long a SCIM write waits for Asana before answering with the work still queued (durable either way). 800 ms
+   * answers within the strictest client's timeout, Auth0's outbound SCIM at 1.5 s (docs/idps.md).
+   */
+  ASANA_SYNC_DEADLINE_MS: positiveInt.default(800),
   /** Largest `count` a list request may ask for (RFC 7644 §3.4.2.4 maxResults). */
   SCIM_MAX_RESULTS: positiveInt.max(10000).default(1000),
-  /** Largest request body, in bytes; larger bodies are answered 413. */
+  /**
+   * Operations one POST /Bulk may carry (ServiceProviderConfig bulk.maxOperations; more is 413). They run in order,
+   * each waiting for Asana up to ASANA_SYNC_DEADLINE_MS, so a full bulk answers within about 100 × that.
+   */
+  SCIM_BULK_MAX_OPERATIONS: positiveInt.default(100),
+  /** Largest request body, in bytes (also bulk.maxPayloadSize); larger bodies are answered 413. */
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /**
-   * Requests per minute each SCIM token may make (429 with Retry-After beyond). 1500 = 25/s, the rate Microsoft's
-   * gallery checklist asks a SCIM endpoint to sustain per tenant (idp-behaviour.md §2.1), and Asana's paid-plan quota,
-   * so one IdP's writes cannot queue Asana work faster than Asana drains it.
+   * Reads (GET, POST …/.search) per minute each SCIM token may make, sustained and as a burst (429 with
+   * Retry-After beyond). Reads cost Asana nothing: 6000 = 100/s, four times the 25/s Microsoft asks a SCIM endpoint
+   * to sustain per tenant (idp-behaviour.md §2.1). The name predates the split and is kept for deployments.
    */
-  SCIM_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
+  SCIM_RATE_LIMIT_PER_MINUTE: positiveInt.default(6000),
+  /**
+   * Writes per minute each SCIM token may make, sustained and as a burst. 1800 = 30/s, a little above Asana's
+   * paid-plan quota (25/s), so an IdP's pace passes while a flood cannot queue Asana work far faster than Asana
+   * drains it; the burst of 1800 lets 60 writes/s through for a whole minute (docs/idps.md, Inbound rate limit).
+   */
+  SCIM_WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1800),
   /** A client must send a whole request (headers and body) within this time, else 408 and the connection closes. */
   REQUEST_TIMEOUT_MS: positiveInt.default(60_000),
   /** Minutes between reconciliation passes comparing the store with Asana; 0 turns the periodic pass off. */

@@ -19,7 +19,7 @@ export interface WorkspaceRecord {
 export interface UserRecord {
   readonly gid: string;
   name: string;
-  readonly email: string;
+  email: string;
   /** A service account: the token's owner in 'serviceAccount' mode, not listed among the workspace's people. */
   readonly serviceAccount: boolean;
   readonly membership: WorkspaceMembershipRecord;
@@ -139,6 +139,19 @@ export class SimStore {
       user.name = name;
       this.peopleByName.insert(user);
     }
+    return user;
+  }
+
+  /**
+   * The person changes their email in their Asana profile (or an admin does in Asana's admin console); Asana's
+   * REST API offers no call for it (facts.md), so only the simulator's owner can do this.
+   */
+  changeEmail(gid: string, email: string): UserRecord {
+    const user = this.getUser(gid);
+    if (!EMAIL.test(email) || this.usersByEmail.has(email.toLowerCase())) throw SimHttpError.invalid('email', 'not an address, or taken');
+    this.usersByEmail.delete(user.email.toLowerCase());
+    user.email = email;
+    this.usersByEmail.set(email.toLowerCase(), user);
     return user;
   }
 

@@ -104,6 +104,7 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     users: () => store.users(),
     teams: () => store.teams(),
     addUser: ({ name, email }) => toSimUser(store.seedMember(name, email)),
+    changeEmail: (gid, email) => toSimUser(store.changeEmail(gid, email)),
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing = true;

@@ -100,5 +100,7 @@ export interface AsanaSimulator {
   teams(): SimTeam[];
   /** Direct seeding, as if someone added the person by hand in Asana: an active member. */
   addUser(user: { name: string; email: string }): SimUser;
+  /** As if the person changed their email in their Asana profile (no REST call does this). */
+  changeEmail(gid: string, email: string): SimUser;
   close(): Promise<void>;
 }

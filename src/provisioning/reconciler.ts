@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { paginate } from '../asana/paginate.js';
 import type { AsanaApi } from '../asana/types.js';
 import type { AsanaWork, GroupRecord, MappingStore, UserRecord } from '../store/mapping-store.js';
+import { sameAddress } from './asana-email.js';
 
 /** A difference between what the IdP asked for (the store) and what Asana holds. */
 export type Drift =
@@ -33,6 +34,26 @@ export interface ReconcilerDeps {
   readonly logger: Logger;
 }
 
+/** The workspace's active members as Asana lists them. */
+interface WorkspaceMembers {
+  /** lower-case email → gid */
+  readonly active: ReadonlyMap<string, string>;
+  /** gid → the address Asana holds */
+  readonly emailOf: ReadonlyMap<string, string>;
+}
+
+/**
+ * The active Asana member a user is: the one already linked, else the one holding the user's Asana email, else
+ * the one holding the address the bridge invited them by (a rename Asana has not caught up with).
+ */
+function gidInAsana(user: UserRecord, members: WorkspaceMembers): string | undefined {
+  if (user.asanaGid && members.emailOf.has(user.asanaGid)) return user.asanaGid;
+  return (
+    members.active.get(user.asanaEmail.toLowerCase()) ??
+    (user.emailInAsana ? members.active.get(user.emailInAsana.toLowerCase()) : undefined)
+  );
+}
+
 /** Store pages read at a time while comparing. */
 const STORE_PAGE = 500;
 
@@ -54,12 +75,18 @@ export class Reconciler {
     const { asana, workspaceGid, store } = this.deps;
 
     const active = new Map<string, string>(); // lower-case email → gid of active workspace members
+    const emailOf = new Map<string, string>(); // gid → the address Asana holds
     const pages = paginate(
       counted((offset) =>
         asana.getUsers({ workspace: workspaceGid, limit: 100, opt_fields: ['email'], ...(offset ? { offset } : {}) }),
       ),
     );
-    for await (const user of pages) if (user.email) active.set(user.email.toLowerCase(), user.gid);
+    for await (const user of pages) {
+      if (!user.email) continue;
+      active.set(user.email.toLowerCase(), user.gid);
+      emailOf.set(user.gid, user.email);
+    }
+    const members = { active, emailOf };
 
     const drift: Drift[] = [];
     const work: AsanaWork[] = [];
@@ -70,15 +97,18 @@ export class Reconciler {
       const page = await store.listUsers({ startIndex: start, count: STORE_PAGE, descending: false });
       for (const user of page.items) {
         usersById.set(user.id, user);
-        const gid = active.get(user.userName.toLowerCase());
-        if (gid && gid !== user.asanaGid) {
-          await store.linkUser(user.id, gid);
-          usersById.set(user.id, { ...user, asanaGid: gid });
-          linked += 1;
+        const gid = gidInAsana(user, members);
+        const emailInAsana = gid === undefined ? undefined : emailOf.get(gid);
+        // Linking, and confirming the address Asana holds: after a rename, once the person changed it in Asana,
+        // this clears what the sync extension asks an admin to do.
+        if (gid && emailInAsana && (gid !== user.asanaGid || !sameAddress(emailInAsana, user.emailInAsana))) {
+          await store.linkUser(user.id, gid, emailInAsana);
+          usersById.set(user.id, { ...user, asanaGid: gid, emailInAsana });
+          if (gid !== user.asanaGid) linked += 1;
         }
         if (user.active && !gid) {
           drift.push({ kind: 'userMissingInAsana', userId: user.id, userName: user.userName });
-          work.push({ kind: 'addUserToWorkspace', userId: user.id, email: user.userName });
+          work.push({ kind: 'addUserToWorkspace', userId: user.id, email: user.emailInAsana ?? user.asanaEmail });
         } else if (!user.active && gid) {
           drift.push({ kind: 'userActiveInAsana', userId: user.id, userName: user.userName });
           work.push({ kind: 'removeUserFromWorkspace', userId: user.id, user: gid });
@@ -100,9 +130,9 @@ export class Reconciler {
       for (const group of page.items) {
         // A group whose work is still queued is not drift yet: its Asana side is on its way.
         if (!group.asanaGid || (await store.hasQueuedWork(`Group:${group.id}`))) continue;
-        const members = await this.teamMembers(group.asanaGid, counted);
-        members.delete(self);
-        this.compareTeam(group, members, { usersById, idByGid, active }, drift, work);
+        const teamMembers = await this.teamMembers(group.asanaGid, counted);
+        teamMembers.delete(self);
+        this.compareTeam(group, teamMembers, { usersById, idByGid, members }, drift, work);
         teamsCompared += 1;
       }
       onProgress?.(`compared ${teamsCompared} teams`);
@@ -139,17 +169,17 @@ export class Reconciler {
     known: {
       readonly usersById: ReadonlyMap<string, UserRecord>;
       readonly idByGid: ReadonlyMap<string, string>;
-      readonly active: ReadonlyMap<string, string>;
+      readonly members: WorkspaceMembers;
     },
     drift: Drift[],
     work: AsanaWork[],
   ): void {
-    const { usersById, idByGid, active } = known;
+    const { usersById, idByGid, members } = known;
     const expected = new Set<string>();
     for (const userId of group.memberIds) {
       const user = usersById.get(userId);
       // A user the IdP wants active is expected in the team even when Asana lost them from the workspace too.
-      const gid = user?.active ? (active.get(user.userName.toLowerCase()) ?? user.asanaGid ?? undefined) : undefined;
+      const gid = user?.active ? (gidInAsana(user, members) ?? user.asanaGid ?? undefined) : undefined;
       if (!gid) continue;
       expected.add(gid);
       if (!asanaMembers.has(gid)) {

@@ -1,5 +1,6 @@
 import { ENTERPRISE_USER_SCHEMA, SYNC_SCHEMA, USER_SCHEMA } from '../scim/schemas.js';
 import type { GroupRef, UserRecord } from '../store/mapping-store.js';
+import { RENAME_ACTION, sameAddress } from './asana-email.js';
 import { resourceMeta, syncExtension } from './resource-meta.js';
 
 /**
@@ -27,7 +28,25 @@ export function toScimUser(user: UserRecord, groups: readonly GroupRef[], baseUr
           })),
         }
       : {}),
-    [SYNC_SCHEMA]: syncExtension(user.asanaGid, user.sync),
+    [SYNC_SCHEMA]: userSync(user),
     meta: resourceMeta('User', user, baseUrl),
+  };
+}
+
+/**
+ * The sync extension of a user: the Asana email, and, while Asana still holds an address the IdP has since
+ * renamed (Asana's REST API cannot change it), that address, state `actionRequired` once no work is left, and what
+ * an admin can do. sql-targets.ts computes the same state for filters.
+ */
+function userSync(user: UserRecord): Record<string, unknown> {
+  const sync = syncExtension(user.asanaGid, user.sync);
+  const renamed = user.emailInAsana !== null && !sameAddress(user.emailInAsana, user.asanaEmail);
+  if (!renamed) return { ...sync, asanaEmail: user.asanaEmail };
+  return {
+    ...sync,
+    ...(user.sync.state === 'synced' ? { state: 'actionRequired' } : {}),
+    asanaEmail: user.asanaEmail,
+    emailInAsana: user.emailInAsana,
+    action: RENAME_ACTION,
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors.js';
+import { asanaEmailOf } from './asana-email.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
@@ -10,6 +11,14 @@ import { toListOptions, type ResourceQuery } from './list-options.js';
 import { toScimUser } from './user-resource.js';
 import { assertIfMatch, conflictToScim, shouldRetryWrite } from './write-conflicts.js';
 import type { WorkRunner } from './work-runner.js';
+
+/** Both are unique: a SCIM user is one Asana person. Never the address itself (errors carry no personal data). */
+const UNIQUE = 'userName or the Asana email (see the sync extension)';
+
+/** How Asana knows the person: their gid once linked, else the address they were invited by. */
+function asanaRef(user: UserRecord): string {
+  return user.asanaGid ?? user.emailInAsana ?? user.asanaEmail;
+}
 
 export interface UserServiceDeps {
   readonly store: MappingStore;
@@ -25,9 +34,6 @@ export interface UserView {
   readonly resource: Record<string, unknown>;
   readonly version: number;
 }
-
-/** RFC 5322 is looser, but Asana invites by address and its own SCIM requires userName to be one. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * SCIM intent for Users turned into store writes and Asana work (RFC 7644 §3.3–3.6). Reads come from the store
@@ -60,12 +66,15 @@ export class UserService {
 
   async create(body: unknown, baseUrl: string): Promise<UserView> {
     const input = normalizeResourceInput(body, userResource);
-    const userName = this.userNameOf(input);
+    const userName = input['userName'] as string;
+    const asanaEmail = asanaEmailOf(input);
     const active = input['active'] !== false;
     const at = this.now().toISOString();
     const user: UserRecord = {
       id: this.newId(),
       userName,
+      asanaEmail,
+      emailInAsana: active ? asanaEmail : null,
       externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
       active,
       asanaGid: null,
@@ -76,9 +85,9 @@ export class UserService {
       data: { ...input, active },
     };
     // An inactive user is only recorded: there is nobody to invite until the IdP activates them.
-    const work: AsanaWork[] = active ? [{ kind: 'addUserToWorkspace', userId: user.id, email: userName }] : [];
+    const work: AsanaWork[] = active ? [{ kind: 'addUserToWorkspace', userId: user.id, email: asanaEmail }] : [];
     const items = await this.deps.store.insertUser(user, work).catch((error: unknown) => {
-      throw conflictToScim(error, `User ${user.id}`, 'userName');
+      throw conflictToScim(error, `User ${user.id}`, UNIQUE);
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
     await settleOutcome(outcome, this.deps.store, () =>
@@ -96,9 +105,14 @@ export class UserService {
 
   /** PATCH, RFC 7644 §3.5.2. */
   async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
-    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) =>
-      applyPatch({ ...current.data, id: current.id }, body, userResource),
-    ));
+    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) => {
+      const patched = applyPatch({ ...current.data, id: current.id }, body, userResource);
+      // Without `active` the bridge could not say whether the person belongs in Asana: refused, not ignored.
+      if (typeof patched['active'] !== 'boolean') {
+        throw ScimError.mutability('active cannot be removed; replace it with false to deprovision the user.');
+      }
+      return patched;
+    }));
   }
 
   /** DELETE, RFC 7644 §3.6: removed from the workspace in Asana, then forgotten (404 afterwards). */
@@ -112,14 +126,14 @@ export class UserService {
       assertIfMatch(ifMatch, current.version, `User ${id}`);
       const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
       const work: AsanaWork[] = current.active
-        ? [{ kind: 'removeUserFromWorkspace', userId: id, user: current.asanaGid ?? current.userName }]
+        ? [{ kind: 'removeUserFromWorkspace', userId: id, user: asanaRef(current) }]
         : [];
       let items;
       try {
         items = await this.deps.store.deleteUser(id, current.version, work);
       } catch (error) {
         if (shouldRetryWrite(error, ifMatch, attempt)) continue;
-        throw conflictToScim(error, `User ${id}`, 'userName');
+        throw conflictToScim(error, `User ${id}`, UNIQUE);
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
       await settleOutcome(outcome, this.deps.store, () =>
@@ -140,18 +154,18 @@ export class UserService {
       assertIfMatch(ifMatch, current.version, `User ${id}`);
       const { id: _id, ...input } = compute(current);
       assertImmutableUnchanged(current.data, input, userResource);
-      const userName = this.userNameOf(input);
-      // Asana's REST API cannot change another user's email, and the email is the user's identity there.
-      if (userName.toLowerCase() !== current.userName.toLowerCase()) {
-        throw ScimError.mutability(
-          'userName is the Asana email and Asana cannot change it; deprovision this user and create a new one',
-        );
-      }
+      // A rename (of userName or of the address that is the Asana email) is taken as is: the user stays linked to
+      // the same Asana person, whose address Asana's REST API cannot change; the sync extension tracks the
+      // difference until a reconciliation sees Asana agree (docs/idps.md, Renames).
+      const asanaEmail = asanaEmailOf(input);
       const active = typeof input['active'] === 'boolean' ? input['active'] : current.active;
-      const work = await this.workForActiveChange(current, active);
+      const work = await this.workForActiveChange(current, active, asanaEmail);
       const next: UserRecord = {
         ...current,
-        userName,
+        userName: input['userName'] as string,
+        asanaEmail,
+        // Inviting a person never invited before (created inactive) gives Asana the current address.
+        emailInAsana: current.emailInAsana ?? (active ? asanaEmail : null),
         externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
         active,
         lastModified: this.now().toISOString(),
@@ -164,7 +178,7 @@ export class UserService {
         items = await this.deps.store.updateUser(next, current.version, work);
       } catch (error) {
         if (shouldRetryWrite(error, ifMatch, attempt)) continue;
-        throw conflictToScim(error, `User ${id}`, 'userName');
+        throw conflictToScim(error, `User ${id}`, UNIQUE);
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
       await settleOutcome(outcome, this.deps.store, () =>
@@ -178,24 +192,17 @@ export class UserService {
    * active:false removes the user from the workspace (Asana drops their team memberships with it);
    * active:true invites them again and re-adds them to every team the IdP still lists them in.
    */
-  private async workForActiveChange(current: UserRecord, active: boolean): Promise<AsanaWork[]> {
+  private async workForActiveChange(current: UserRecord, active: boolean, asanaEmail: string): Promise<AsanaWork[]> {
     if (active === current.active) return [];
     if (!active) {
-      return [{ kind: 'removeUserFromWorkspace', userId: current.id, user: current.asanaGid ?? current.userName }];
+      return [{ kind: 'removeUserFromWorkspace', userId: current.id, user: asanaRef(current) }];
     }
     const groups = (await this.deps.store.groupsOfUsers([current.id])).get(current.id) ?? [];
     return [
-      { kind: 'addUserToWorkspace', userId: current.id, email: current.userName },
+      // The address Asana holds brings back the same person after a rename; a new one would invite someone new.
+      { kind: 'addUserToWorkspace', userId: current.id, email: current.emailInAsana ?? asanaEmail },
       ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id })),
     ];
-  }
-
-  private userNameOf(input: ScimResource): string {
-    const userName = input['userName'];
-    if (typeof userName !== 'string' || !EMAIL.test(userName)) {
-      throw ScimError.invalidValue('userName must be an email address (Asana identifies people by email)');
-    }
-    return userName;
   }
 
   private async require(id: string): Promise<UserRecord> {

@@ -76,12 +76,13 @@ function join(baseUrl: string, ...segments: string[]): string {
 }
 
 /**
- * RFC 7643 §5. Everything here states what the bridge implements: PATCH, filtering, sorting and ETags
- * (meta.version) yes; bulk and password changes no (Asana users have no SCIM-settable password).
+ * RFC 7643 §5. Everything here states what the bridge implements: PATCH, bulk, filtering, sorting and ETags
+ * (meta.version) yes; password changes no (Asana users have no SCIM-settable password).
  */
 export function serviceProviderConfig(opts: {
   baseUrl: string;
   maxResults: number;
+  bulk: { maxOperations: number; maxPayloadSize: number };
   documentationUri?: string;
 }): ServiceProviderConfigDocument {
   const documentation = opts.documentationUri === undefined ? {} : { documentationUri: opts.documentationUri };
@@ -89,7 +90,7 @@ export function serviceProviderConfig(opts: {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
     ...documentation,
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, ...opts.bulk },
     filter: { supported: true, maxResults: opts.maxResults },
     changePassword: { supported: false },
     sort: { supported: true },

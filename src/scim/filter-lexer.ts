@@ -12,10 +12,11 @@ export type Token =
 
 /**
  * Characters of a word: ATTRNAME and subAttr (RFC 7644 §3.4.2.2: ALPHA, DIGIT, "-", "_", "."), the schema URN
- * prefix (":"), `$ref` (RFC 7643 §2.4), and JSON numbers ("+", "-", "."). Anything else outside a string is
- * a syntax error rather than a word boundary, so `userName=="x"` fails loudly.
+ * prefix (":"), `$ref` (RFC 7643 §2.4), JSON numbers ("+", "-", ".") and "@", so an unquoted address is one word
+ * (src/scim/filter.ts reads unquoted values). Anything else outside a string is a syntax error rather than a word
+ * boundary, so `userName=="x"` fails loudly.
  */
-const WORD_CHAR = /[A-Za-z0-9_.:$+-]/;
+const WORD_CHAR = /[A-Za-z0-9_.:$+@-]/;
 const WHITESPACE = /\s/;
 
 /** Splits a filter into tokens in one left-to-right pass (no backtracking); throws only ScimError. */

@@ -156,7 +156,14 @@ class FilterParser {
       if (lower === 'true') return true;
       if (lower === 'false') return false;
       if (lower === 'null') return null;
-      if (JSON_NUMBER.test(token.text) && Number.isFinite(Number(token.text))) return Number(token.text);
+      if (JSON_NUMBER.test(token.text)) {
+        if (Number.isFinite(Number(token.text))) return Number(token.text);
+        throw ScimError.invalidFilter(`The number at position ${token.at} of the filter is out of range.`);
+      }
+      // RFC 7644 §3.4.2.2 wants a JSON string here, but real clients send bare words: authentik
+      // `userName eq jdoe`, Microsoft's provisioning tutorial `externalId eq jyoung` (docs/idps.md). Refusing
+      // them makes Entra create duplicates, so a word that is no other JSON value is read as the string it spells.
+      return token.text;
     }
     throw ScimError.invalidFilter(`Expected a JSON string, number, true, false or null at position ${token.at}.`);
   }

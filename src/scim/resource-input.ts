@@ -15,12 +15,37 @@ export type ScimResource = Record<string, unknown>;
  * canonically (RFC 7643 §2.1); unknown attributes are dropped rather than refused, because IdPs send attributes the
  * bridge does not keep (Entra's roles: test/idp/entra/validator-create-user.json; Okta's password:
  * test/idp/okta/create-user.json); readOnly ones (id, meta, groups) are ignored as RFC 7644 §3.5.1 says. The
- * client's `schemas` is not trusted: Entra sends extra and misspelled URNs (test/idp/entra/create-user.json), so it
- * is recomputed from what is present.
+ * client's `schemas` must name the resource's core schema (see assertCoreSchemaNamed), but is otherwise not
+ * trusted: Entra sends extra and misspelled URNs (test/idp/entra/create-user.json), so it is recomputed from what
+ * is present.
  */
 export function normalizeResourceInput(body: unknown, resource: ResourceSchema): ScimResource {
   if (!isJsonObject(body)) throw ScimError.invalidSyntax('The request body must be a JSON object (RFC 7644 §3.3).');
+  assertCoreSchemaNamed(body, resource);
   return normalizeResource(body, resource);
+}
+
+/**
+ * Google Workspace's gallery apps have been seen posting SCIM 1.0's core URN (docs/idps.md); it names the same
+ * core User and Group attributes, so it stands for the 2.0 core schema.
+ */
+const SCIM_1_CORE = 'urn:scim:schemas:core:1.0';
+
+/**
+ * RFC 7643 §3: `schemas` names the schemas the body follows, the core one included. A body that lists schemas but
+ * not the resource's core one is for some other resource (a Group body sent to /Users) and is refused with 400.
+ * A body without `schemas` is read as the core schema: nothing is ambiguous then, and refusing it would only turn
+ * away sloppy clients (docs/idps.md).
+ */
+function assertCoreSchemaNamed(body: JsonObject, resource: ResourceSchema): void {
+  const key = findKeyIgnoringCase(body, 'schemas');
+  if (key === undefined) return;
+  const schemas = body[key];
+  const names = Array.isArray(schemas) ? schemas.filter((s): s is string => typeof s === 'string') : [];
+  const wanted = [resource.core.id.toLowerCase(), SCIM_1_CORE];
+  if (!names.some((name) => wanted.includes(name.toLowerCase()))) {
+    throw ScimError.invalidSyntax(`schemas must include ${resource.core.id} (RFC 7643 §3).`);
+  }
 }
 
 /** The writable attributes of `raw`, checked and canonical; shared by input and by the result of a PATCH. */

@@ -47,14 +47,17 @@ function multiValued(name: string, description: string, types: readonly string[]
 }
 
 /**
- * Core User, RFC 7643 §4.1, limited to what the bridge keeps. userName must be an email address (Asana's own
- * SCIM requires it); Asana's REST API stores one `name`, so the name parts live only in the mapping store.
+ * Core User, RFC 7643 §4.1, limited to what the bridge keeps. userName need not be an email address: the Asana
+ * email is derived from it or from emails (src/provisioning/asana-email.ts). Asana's REST API stores one `name`, so
+ * the name parts live only in the mapping store.
  */
 const userAttributes: readonly AttributeDefinition[] = [
   attribute('userName', 'string', {
     required: true,
     uniqueness: 'server',
-    description: 'The email address the user signs in to Asana with.',
+    description:
+      'Unique; readWrite: a rename keeps the same Asana person. The Asana email when it is an address, else the ' +
+      'Asana email comes from emails (see the Sync extension asanaEmail).',
   }),
   attribute('name', 'complex', {
     description: 'The name parts, kept by the bridge and returned as given (Asana stores one name).',
@@ -176,11 +179,25 @@ export const syncSchema: SchemaDefinition = {
     attribute('state', 'string', {
       caseExact: true,
       mutability: 'readOnly',
-      canonicalValues: ['pending', 'synced', 'failed'],
-      description: 'pending: Asana work is queued; synced: Asana holds what the IdP asked; failed: Asana refused.',
+      canonicalValues: ['pending', 'synced', 'failed', 'actionRequired'],
+      description:
+        'pending: Asana work is queued; synced: Asana holds what the IdP asked; failed: Asana refused; ' +
+        'actionRequired (users): Asana still holds the address the user had before a rename (see action).',
     }),
     attribute('attempts', 'integer', { mutability: 'readOnly', description: 'Failed attempts of the queued work.' }),
     attribute('lastError', 'string', { mutability: 'readOnly', description: "Asana's last error, if any." }),
+    attribute('asanaEmail', 'string', {
+      mutability: 'readOnly',
+      description: 'Users: the address Asana is to hold: userName when it is one, else from emails (primary, work, first).',
+    }),
+    attribute('emailInAsana', 'string', {
+      mutability: 'readOnly',
+      description: 'Users: the address Asana still holds after a rename, until a reconciliation sees it changed.',
+    }),
+    attribute('action', 'string', {
+      mutability: 'readOnly',
+      description: 'Users: what an admin can do when the state is actionRequired.',
+    }),
   ],
 };
 

@@ -22,6 +22,14 @@ export interface ResourceMeta {
 export interface UserRecord extends ResourceMeta {
   readonly id: string;
   readonly userName: string;
+  /** The address Asana is to hold for this person (see asana-email.ts); unique among users, case-insensitively. */
+  readonly asanaEmail: string;
+  /**
+   * The address Asana holds for the person as far as the bridge knows: the one it invited them by, or the one a
+   * reconciliation saw; null before the first invitation. After a rename it differs from asanaEmail until Asana
+   * agrees (Asana's REST API cannot change it).
+   */
+  readonly emailInAsana: string | null;
   readonly externalId: string | null;
   readonly active: boolean;
   readonly asanaGid: string | null;
@@ -114,7 +122,7 @@ export interface MappingStore {
   listUsers(options: ListOptions): Promise<ListResult<UserRecord>>;
   /** The groups each user belongs to (users' read-only `groups`), for many users in one query. */
   groupsOfUsers(userIds: readonly string[]): Promise<ReadonlyMap<string, readonly GroupRef[]>>;
-  /** Throws StoreConflict('uniqueness') when the userName is taken. Returns the queued work. */
+  /** Throws StoreConflict('uniqueness') when the userName or the Asana email is taken. Returns the queued work. */
   insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /** Compare-and-swap on `expectedVersion`; StoreConflict('version' | 'uniqueness' | 'missing'). */
   updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
@@ -156,8 +164,8 @@ export interface MappingStore {
     workIds: readonly number[],
   ): Promise<boolean>;
 
-  /** Records the Asana gid of a user found in Asana by the reconciler. */
-  linkUser(userId: string, asanaGid: string): Promise<void>;
+  /** Records the Asana gid of a user found in Asana by the reconciler, and the address Asana holds for them. */
+  linkUser(userId: string, asanaGid: string, emailInAsana: string): Promise<void>;
   /** Queues work that no resource change implies (the reconciler restoring the IdP's intent). */
   enqueueWork(work: readonly AsanaWork[]): Promise<WorkItem[]>;
 

@@ -82,4 +82,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX asana_work_due ON asana_work (next_attempt_at);
     `,
   },
+  {
+    version: 2,
+    name: 'users: the Asana email apart from userName, and the address Asana holds',
+    sql: `
+      -- userName need not be an address any more: the Asana email is derived from the user (asana-email.ts).
+      ALTER TABLE users ADD COLUMN asana_email TEXT NOT NULL DEFAULT '';
+      UPDATE users SET asana_email = user_name;
+      -- One person in Asana cannot be two SCIM users.
+      CREATE UNIQUE INDEX users_asana_email ON users (asana_email COLLATE NOCASE);
+      ALTER TABLE users ADD COLUMN email_in_asana TEXT;
+      UPDATE users SET email_in_asana = user_name WHERE asana_gid IS NOT NULL OR active = 1;
+    `,
+  },
 ];

@@ -162,8 +162,11 @@ export class SqliteStore implements MappingStore {
     });
   }
 
-  async linkUser(userId: string, asanaGid: string): Promise<void> {
-    this.write(() => this.work.applyEffect({ kind: 'userLinked', userId, asanaGid }));
+  async linkUser(userId: string, asanaGid: string, emailInAsana: string): Promise<void> {
+    this.write(() => {
+      this.work.applyEffect({ kind: 'userLinked', userId, asanaGid });
+      this.users.setEmailInAsana(userId, emailInAsana);
+    });
   }
 
   async enqueueWork(work: readonly AsanaWork[]): Promise<WorkItem[]> {

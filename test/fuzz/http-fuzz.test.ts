@@ -128,7 +128,7 @@ async function replenish(h: Harness, reader: StoreReader, round: number): Promis
 }
 
 t.test('fuzzing the HTTP surface: well-formed SCIM answers, no 5xx, rejected requests change nothing', async (t) => {
-  const h = await startHarness(t, { env: { SCIM_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' } });
+  const h = await startHarness(t, { env: { SCIM_RATE_LIMIT_PER_MINUTE: '1000000', SCIM_WRITE_RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' } });
   const reader = new StoreReader(h.databasePath);
   t.teardown(() => reader.close());
   const random = new Random(SEED);

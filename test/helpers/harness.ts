@@ -68,6 +68,9 @@ export async function startHarness(
     ASANA_WORKSPACE_GID: simulator.workspaceGid,
     DATABASE_URL: `file:${databasePath}`,
     LOG_LEVEL: 'info',
+    // Above the 800 ms default, so tests that expect Asana to agree before the answer hold on a loaded machine;
+    // test/http/write-deadline.test.ts checks the default itself.
+    ASANA_SYNC_DEADLINE_MS: '5000',
     ...options.env,
   });
   const logs: string[] = [];

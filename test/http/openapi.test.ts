@@ -287,10 +287,26 @@ t.test('real responses carry what the document declares for them', async (t) => 
     ['POST', '/scim/v2/Users', 201, { body: userBody('second@example.com') }],
     ['GET', '/scim/v2/Users?count=5', 200],
     ['POST', '/api/1.0/scim/Users/.search', 200, { body: search }],
+    ['POST', '/scim/v2/.search', 200, { body: search }],
+    ['GET', '/scim/v2/serviceConfiguration', 200],
+    [
+      'POST',
+      '/scim/v2/Bulk',
+      200,
+      {
+        body: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: [
+            { method: 'POST', path: '/Users', bulkId: 'b', data: userBody('bulk@example.com') },
+            { method: 'DELETE', path: '/Users/no-such-id' },
+          ],
+        },
+      },
+    ],
     ['GET', `/api/1.0/scim/Users/${user.id}`, 200],
     ['GET', `/scim/v2/Users/${user.id}`, 304, { headers: { 'if-none-match': user.meta.version } }],
     ['PATCH', `/scim/v2/Users/${user.id}`, 200, patchOp('replace', 'title', 'T')],
-    ['PUT', `/scim/v2/Users/${user.id}`, 400, { body: userBody('renamed@example.com') }],
+    ['PUT', `/scim/v2/Users/${user.id}`, 400, { body: { ...userBody('renamed@example.com'), schemas: [groupResource.core.id] } }],
     ['PUT', `/scim/v2/Users/${user.id}`, 412, { body: userBody(user.userName), headers: { 'if-match': 'W/"9"' } }],
     ['POST', '/scim/v2/Users', 409, { body: userBody(user.userName) }],
     ['POST', '/scim/v2/Users', 415, { raw: '{}', headers: { 'content-type': 'text/plain' } }],

@@ -5,12 +5,12 @@ import { startHarness } from '../helpers/harness.js';
 import { loadFixtures, replayFixture } from './golden-fixture.js';
 
 /**
- * Replays every golden fixture in test/idp/okta and test/idp/entra over HTTP, each against a fresh bridge and
+ * Replays every golden fixture in test/idp/<idp>/ over HTTP, each against a fresh bridge and
  * Asana simulator, so a fixture's counts and names never depend on another's.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 
-for (const idp of ['okta', 'entra']) {
+for (const idp of ['okta', 'entra', 'authentik', 'jumpcloud', 'onelogin', 'rippling', 'auth0', 'google-workspace']) {
   t.test(idp, async (t) => {
     const fixtures = loadFixtures(join(here, idp));
     t.ok(fixtures.length > 0, `${idp} has fixtures`);

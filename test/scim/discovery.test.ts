@@ -28,11 +28,11 @@ function allValues(value: unknown): unknown[] {
 }
 
 t.test('serviceProviderConfig (RFC 7643 §5)', async (t) => {
-  const config = serviceProviderConfig({ baseUrl, maxResults: 200 });
+  const config = serviceProviderConfig({ baseUrl, maxResults: 200, bulk: { maxOperations: 100, maxPayloadSize: 1024 } });
   t.same(config.schemas, [SERVICE_PROVIDER_CONFIG_SCHEMA]);
   const features: [string, unknown, unknown][] = [
     ['patch', config.patch, { supported: true }],
-    ['bulk', config.bulk, { supported: false, maxOperations: 0, maxPayloadSize: 0 }],
+    ['bulk', config.bulk, { supported: true, maxOperations: 100, maxPayloadSize: 1024 }],
     ['filter', config.filter, { supported: true, maxResults: 200 }],
     ['changePassword', config.changePassword, { supported: false }],
     ['sort', config.sort, { supported: true }],
@@ -54,7 +54,12 @@ t.test('serviceProviderConfig (RFC 7643 §5)', async (t) => {
 
 t.test('serviceProviderConfig with a documentation URI', async (t) => {
   const documentationUri = 'https://bridge.example/docs';
-  const config = serviceProviderConfig({ baseUrl: `${baseUrl}/`, maxResults: 50, documentationUri });
+  const config = serviceProviderConfig({
+    baseUrl: `${baseUrl}/`,
+    maxResults: 50,
+    bulk: { maxOperations: 1, maxPayloadSize: 1 },
+    documentationUri,
+  });
   t.equal(config.documentationUri, documentationUri);
   t.equal(config.authenticationSchemes[0]?.documentationUri, documentationUri);
   t.equal(config.meta.location, `${baseUrl}/ServiceProviderConfig`, 'a trailing slash in baseUrl is not doubled');

@@ -52,8 +52,8 @@ function openFixtureDb(t: Test): Db {
     rmSync(dir, { recursive: true, force: true });
   });
   const insertUser = db.prepare(
-    `INSERT INTO users (id, user_name, external_id, active, created, last_modified, version, asana_gid,
-       sync_state, sync_attempts, sync_error, data) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+    `INSERT INTO users (id, user_name, asana_email, external_id, active, created, last_modified, version, asana_gid,
+       sync_state, sync_attempts, sync_error, data) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
   );
   const insertEmail = db.prepare('INSERT INTO user_emails (user_id, value, type, "primary") VALUES (?, ?, ?, ?)');
   const insertGroup = db.prepare(
@@ -66,6 +66,7 @@ function openFixtureDb(t: Test): Db {
     const sync = data[SYNC_SCHEMA];
     insertUser.run(
       id,
+      data.userName,
       data.userName,
       data.externalId ?? null,
       data.active ? 1 : 0,

@@ -7,15 +7,18 @@ import { baseUrlOf } from '../base-url.js';
 export interface DiscoveryRoutesOptions {
   readonly basePath: string;
   readonly maxResults: number;
+  readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
 }
 
 /** RFC 7644 §4: service provider configuration endpoints, generated from the schema definitions. */
 export async function discoveryRoutes(app: FastifyInstance, options: DiscoveryRoutesOptions): Promise<void> {
   const base = (request: Parameters<typeof baseUrlOf>[0]) => baseUrlOf(request, options.basePath);
 
-  app.get('/ServiceProviderConfig', async (request) =>
-    serviceProviderConfig({ baseUrl: base(request), maxResults: options.maxResults }),
-  );
+  const config = async (request: Parameters<typeof baseUrlOf>[0]) =>
+    serviceProviderConfig({ baseUrl: base(request), maxResults: options.maxResults, bulk: { ...options.bulk } });
+  app.get('/ServiceProviderConfig', config);
+  // The same document where Microsoft's SCIMReferenceCode serves it, and its collection reads it (compatibility.md).
+  app.get('/serviceConfiguration', config);
 
   app.get('/ResourceTypes', async (request) => {
     const all = resourceTypes({ baseUrl: base(request) });

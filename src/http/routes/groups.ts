@@ -17,7 +17,7 @@ export interface GroupRoutesOptions {
 type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, unknown> }>;
 
 /** Members are loaded only when the response will carry them: `excludedAttributes=members` skips the join. */
-function wantsMembers(projection: Projection): boolean {
+export function wantsMembers(projection: Projection): boolean {
   const names = (refs: readonly AttributeRef[] | undefined) => refs?.map((r) => r.attribute.name) ?? [];
   if (names(projection.excludedAttributes).includes('members')) return false;
   return projection.attributes === undefined || names(projection.attributes).includes('members');

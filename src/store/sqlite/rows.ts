@@ -16,6 +16,8 @@ interface ResourceRow {
 
 export interface UserRow extends ResourceRow {
   user_name: string;
+  asana_email: string;
+  email_in_asana: string | null;
   active: number;
 }
 
@@ -48,7 +50,13 @@ export interface WorkRow {
 }
 
 export function toUser(row: UserRow): UserRecord {
-  return { ...resourceFields(row), userName: row.user_name, active: row.active === 1 };
+  return {
+    ...resourceFields(row),
+    userName: row.user_name,
+    asanaEmail: row.asana_email,
+    emailInAsana: row.email_in_asana,
+    active: row.active === 1,
+  };
 }
 
 export function toGroup(row: GroupRow, memberIds: readonly string[]): GroupRecord {
@@ -84,7 +92,13 @@ function commonParams(record: UserRecord | GroupRecord): Record<string, unknown>
 }
 
 export function userParams(user: UserRecord): Record<string, unknown> {
-  return { ...commonParams(user), user_name: user.userName, active: user.active ? 1 : 0 };
+  return {
+    ...commonParams(user),
+    user_name: user.userName,
+    asana_email: user.asanaEmail,
+    email_in_asana: user.emailInAsana,
+    active: user.active ? 1 : 0,
+  };
 }
 
 export function groupParams(group: GroupRecord): Record<string, unknown> {

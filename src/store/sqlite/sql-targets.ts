@@ -11,6 +11,9 @@ function syncColumns(alias: string): Record<string, string> {
   };
 }
 
+/** Asana still holds the address the user had before a rename (see userSync in user-resource.ts). */
+const RENAMED = 'u.email_in_asana IS NOT NULL AND lower(u.email_in_asana) <> lower(u.asana_email)';
+
 /** Where SCIM User attributes live in the users table (alias `u`), for filters and sorting. */
 export const userTarget: SqlFilterTarget = {
   json: 'u.data',
@@ -23,6 +26,9 @@ export const userTarget: SqlFilterTarget = {
     'meta.lastModified': 'u.last_modified',
     'meta.resourceType': "'User'",
     ...syncColumns('u'),
+    [`${SYNC_SCHEMA}:state`]: `(CASE WHEN u.sync_state = 'synced' AND ${RENAMED} THEN 'actionRequired' ELSE u.sync_state END)`,
+    [`${SYNC_SCHEMA}:asanaEmail`]: 'u.asana_email',
+    [`${SYNC_SCHEMA}:emailInAsana`]: `(CASE WHEN ${RENAMED} THEN u.email_in_asana END)`,
   },
   sideTables: {
     emails: {

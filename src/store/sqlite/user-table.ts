@@ -75,10 +75,10 @@ export class UserTable {
   insert(user: UserRecord): void {
     this.sql.statements
       .get(
-        `INSERT INTO users (id, user_name, external_id, active, asana_gid, created, last_modified, version,
-           sync_state, sync_attempts, sync_error, data)
-         VALUES (@id, @user_name, @external_id, @active, @asana_gid, @created, @last_modified, @version,
-           @sync_state, @sync_attempts, @sync_error, @data)`,
+        `INSERT INTO users (id, user_name, asana_email, email_in_asana, external_id, active, asana_gid, created,
+           last_modified, version, sync_state, sync_attempts, sync_error, data)
+         VALUES (@id, @user_name, @asana_email, @email_in_asana, @external_id, @active, @asana_gid, @created,
+           @last_modified, @version, @sync_state, @sync_attempts, @sync_error, @data)`,
       )
       .run(userParams(user));
     this.writeEmails(user);
@@ -88,7 +88,8 @@ export class UserTable {
   update(user: UserRecord, expectedVersion: number): boolean {
     const changed = this.sql.statements
       .get(
-        `UPDATE users SET user_name = @user_name, external_id = @external_id, active = @active,
+        `UPDATE users SET user_name = @user_name, asana_email = @asana_email, email_in_asana = @email_in_asana,
+           external_id = @external_id, active = @active,
            asana_gid = @asana_gid, last_modified = @last_modified, version = @version, sync_state = @sync_state,
            sync_attempts = @sync_attempts, sync_error = @sync_error, data = @data
          WHERE id = @id AND version = @expected`,
@@ -104,6 +105,11 @@ export class UserTable {
         ? this.sql.statements.get('DELETE FROM users WHERE id = ?').run(id)
         : this.sql.statements.get('DELETE FROM users WHERE id = ? AND version = ?').run(id, expectedVersion);
     return statement.changes > 0;
+  }
+
+  /** What a reconciliation saw Asana hold for the person. */
+  setEmailInAsana(id: string, email: string): void {
+    this.sql.statements.get('UPDATE users SET email_in_asana = ? WHERE id = ?').run(email, id);
   }
 
   version(id: string): number | undefined {
