@@ -1,6 +1,7 @@
 import { ScimError } from '../scim/errors.js';
 import { isJsonObject } from '../scim/json-value.js';
 import type { ScimResource } from '../scim/resource-input.js';
+import type { UserRecord } from '../store/mapping-store.js';
 
 /** RFC 5322 is looser, but Asana invites by address: something@domain.tld, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -31,6 +32,14 @@ export function asanaEmailOf(input: ScimResource): string {
     );
   }
   return chosen['value'] as string;
+}
+
+/**
+ * The address Asana knows the person by: the one they were invited with until Asana is seen to hold a new one.
+ * Their Asana work is ordered by it (work-keys.ts personKey), whichever SCIM record asked.
+ */
+export function personEmailOf(user: UserRecord): string {
+  return user.emailInAsana ?? user.asanaEmail;
 }
 
 export function sameAddress(a: string | null, b: string | null): boolean {

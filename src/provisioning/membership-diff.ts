@@ -1,4 +1,5 @@
 import type { AsanaWork, UserRecord } from '../store/mapping-store.js';
+import { personEmailOf } from './asana-email.js';
 
 /**
  * The Asana work that turns a team's members from `before` into `after`: one call per member added or removed,
@@ -15,12 +16,14 @@ export function membershipWork(
   const has = new Set(after);
   const work: AsanaWork[] = [];
   for (const userId of after) {
-    if (!had.has(userId) && users.get(userId)?.active) work.push({ kind: 'addUserToTeam', groupId, userId });
+    const user = users.get(userId);
+    if (!had.has(userId) && user?.active) work.push({ kind: 'addUserToTeam', groupId, userId, email: personEmailOf(user) });
   }
   for (const userId of before) {
     const user = users.get(userId);
     if (!has.has(userId) && user?.active) {
-      work.push({ kind: 'removeUserFromTeam', groupId, userId, user: user.asanaGid ?? user.userName });
+      const email = personEmailOf(user);
+      work.push({ kind: 'removeUserFromTeam', groupId, userId, email, user: user.asanaGid ?? email });
     }
   }
   return work;

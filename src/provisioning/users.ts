@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors.js';
-import { asanaEmailOf } from './asana-email.js';
+import { asanaEmailOf, personEmailOf } from './asana-email.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
 import type { AsanaWork, MappingStore, UserRecord } from '../store/mapping-store.js';
+import { personKey } from '../store/work-keys.js';
 import { KeyedLock } from './keyed-lock.js';
 import { settleOutcome } from './settle-outcome.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
@@ -17,7 +18,7 @@ const UNIQUE = 'userName or the Asana email (see the sync extension)';
 
 /** How Asana knows the person: their gid once linked, else the address they were invited by. */
 function asanaRef(user: UserRecord): string {
-  return user.asanaGid ?? user.emailInAsana ?? user.asanaEmail;
+  return user.asanaGid ?? personEmailOf(user);
 }
 
 export interface UserServiceDeps {
@@ -33,6 +34,11 @@ export interface UserServiceDeps {
 export interface UserView {
   readonly resource: Record<string, unknown>;
   readonly version: number;
+}
+
+/** The work that takes a user out of the workspace (by gid once Asana told it, else by the address Asana holds). */
+function removal(user: UserRecord): AsanaWork {
+  return { kind: 'removeUserFromWorkspace', userId: user.id, email: personEmailOf(user), user: asanaRef(user) };
 }
 
 /**
@@ -90,7 +96,7 @@ export class UserService {
       throw conflictToScim(error, `User ${user.id}`, UNIQUE);
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-    await settleOutcome(outcome, this.deps.store, () =>
+    await settleOutcome(outcome, () =>
       this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id)),
     );
     return this.get(user.id, baseUrl);
@@ -125,9 +131,7 @@ export class UserService {
       const current = await this.require(id);
       assertIfMatch(ifMatch, current.version, `User ${id}`);
       const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
-      const work: AsanaWork[] = current.active
-        ? [{ kind: 'removeUserFromWorkspace', userId: id, user: asanaRef(current) }]
-        : [];
+      const work: AsanaWork[] = current.active ? [removal(current)] : [];
       let items;
       try {
         items = await this.deps.store.deleteUser(id, current.version, work);
@@ -136,7 +140,7 @@ export class UserService {
         throw conflictToScim(error, `User ${id}`, UNIQUE);
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, this.deps.store, () =>
+      await settleOutcome(outcome, () =>
         this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id)),
       );
       return;
@@ -159,7 +163,7 @@ export class UserService {
       // difference until a reconciliation sees Asana agree (docs/idps.md, Renames).
       const asanaEmail = asanaEmailOf(input);
       const active = typeof input['active'] === 'boolean' ? input['active'] : current.active;
-      const work = await this.workForActiveChange(current, active, asanaEmail);
+      const work = await this.workFor(current, active, asanaEmail);
       const next: UserRecord = {
         ...current,
         userName: input['userName'] as string,
@@ -170,7 +174,6 @@ export class UserService {
         active,
         lastModified: this.now().toISOString(),
         version: current.version + 1,
-        sync: work.length > 0 ? { ...current.sync, state: 'pending' } : current.sync,
         data: { ...input, active },
       };
       let items;
@@ -181,7 +184,7 @@ export class UserService {
         throw conflictToScim(error, `User ${id}`, UNIQUE);
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, this.deps.store, () =>
+      await settleOutcome(outcome, () =>
         this.deps.store.revertUser(id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id)),
       );
       return this.get(id, baseUrl);
@@ -189,19 +192,22 @@ export class UserService {
   }
 
   /**
-   * active:false removes the user from the workspace (Asana drops their team memberships with it);
-   * active:true invites them again and re-adds them to every team the IdP still lists them in.
+   * The Asana work a write implies. active:false removes the user from the workspace (Asana drops their team
+   * memberships with it); active:true invites them again and re-adds them to every team the IdP still lists them
+   * in. A write that leaves `active` as it is retries what is missing: the invitation of an active user who is
+   * not in Asana (no gid and none queued) or whose last step failed, the removal of an inactive one that failed.
    */
-  private async workForActiveChange(current: UserRecord, active: boolean, asanaEmail: string): Promise<AsanaWork[]> {
-    if (active === current.active) return [];
-    if (!active) {
-      return [{ kind: 'removeUserFromWorkspace', userId: current.id, user: asanaRef(current) }];
-    }
+  private async workFor(current: UserRecord, active: boolean, asanaEmail: string): Promise<AsanaWork[]> {
+    const failed = current.sync.state === 'failed';
+    if (!active) return active !== current.active || failed ? [removal(current)] : [];
+    // The address Asana holds brings back the same person after a rename; a new one would invite someone new.
+    const email = current.emailInAsana ?? asanaEmail;
+    const notInAsana = !current.asanaGid && (await this.deps.store.oldestWorkId(personKey(email))) === undefined;
+    if (active === current.active && !failed && !notInAsana) return [];
     const groups = (await this.deps.store.groupsOfUsers([current.id])).get(current.id) ?? [];
     return [
-      // The address Asana holds brings back the same person after a rename; a new one would invite someone new.
-      { kind: 'addUserToWorkspace', userId: current.id, email: current.emailInAsana ?? asanaEmail },
-      ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id })),
+      { kind: 'addUserToWorkspace', userId: current.id, email },
+      ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id, email })),
     ];
   }
 

@@ -95,4 +95,25 @@ export const migrations: readonly Migration[] = [
       UPDATE users SET email_in_asana = user_name WHERE asana_gid IS NOT NULL OR active = 1;
     `,
   },
+  {
+    version: 3,
+    name: "Asana work ordered by person: every person's work carries the email, order keys by email",
+    // Work queued before this version lacks `email` on removals and team work: the address Asana knows the user
+    // by, else the `user` the work names (an email or a gid). SQLite's lower() folds ASCII only; emails Asana
+    // takes are ASCII.
+    sql: `
+      UPDATE asana_work SET work = json_set(work, '$.email', coalesce(
+          (SELECT coalesce(email_in_asana, asana_email) FROM users WHERE id = json_extract(asana_work.work, '$.userId')),
+          json_extract(work, '$.user'),
+          json_extract(work, '$.userId')))
+        WHERE json_extract(work, '$.kind') IN ('removeUserFromWorkspace', 'addUserToTeam', 'removeUserFromTeam')
+          AND json_extract(work, '$.email') IS NULL;
+      UPDATE asana_work SET order_key = CASE
+          WHEN json_extract(work, '$.kind') IN ('addUserToWorkspace', 'removeUserFromWorkspace')
+            THEN 'Person:' || lower(json_extract(work, '$.email'))
+          ELSE 'Team:' || json_extract(work, '$.groupId') || ':' || lower(json_extract(work, '$.email'))
+        END
+        WHERE json_extract(work, '$.kind') NOT IN ('createTeam', 'renameTeam');
+    `,
+  },
 ];
