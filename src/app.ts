@@ -6,6 +6,7 @@ import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type
 import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
 import { requireHostHeader } from './http/host-header.js';
 import { requestRateLimit } from './http/rate-limit.js';
+import { routePattern } from './http/route-pattern.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
 import { groupRoutes } from './http/routes/groups.js';
@@ -91,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: request.method, route: routePattern(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
   });
