@@ -4,7 +4,7 @@ import { bearerAuth } from './http/auth.js';
 import { refuseTunnel, scimClientErrorHandler } from './http/client-error.js';
 import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type.js';
 import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
-import { requireHostHeader } from './http/host-header.js';
+import { requireHostHeader, requirePublicHost } from './http/host-header.js';
 import { requestRateLimit } from './http/rate-limit.js';
 import { routePattern } from './http/route-pattern.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
@@ -28,6 +28,10 @@ export interface AppDeps {
   readonly rateLimitPerMinute: number;
   /** Time a client has to send a whole request, headers and body. */
   readonly requestTimeoutMs: number;
+  /** Fastify's trustProxy: whether X-Forwarded-* headers are believed (TRUST_PROXY). */
+  readonly trustProxy: boolean | number | string;
+  /** PUBLIC_BASE_URL: the advertised origin (and path) of the bridge's root. */
+  readonly publicBaseUrl?: string;
 }
 
 /** RFC 7644 §3.13: Asana's own SCIM lives at /api/1.0/scim; /scim/v2 is the conventional path IdPs suggest. */
@@ -71,12 +75,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Requests that reach a closing server on a kept-alive socket are served rather than answered with a
     // non-SCIM 503; SIGTERM still stops new connections and waits for in-flight requests.
     return503OnClosing: false,
+    trustProxy: deps.trustProxy,
   });
 
   registerScimContentTypes(app);
   registerErrorHandling(app);
   app.server.on('connect', refuseTunnel);
   app.addHook('onRequest', requireHostHeader);
+  app.decorate('publicBaseUrl', deps.publicBaseUrl ?? null);
+  if (deps.publicBaseUrl !== undefined && deps.trustProxy === false) {
+    app.addHook('onRequest', requirePublicHost(deps.publicBaseUrl));
+  }
   app.decorateRequest('tokenDigest', '');
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
   app.addHook('onRequest', requestRateLimit({ perMinute: deps.rateLimitPerMinute }));

@@ -67,6 +67,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     maxResults: config.SCIM_MAX_RESULTS,
     rateLimitPerMinute: config.SCIM_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    trustProxy: config.TRUST_PROXY,
+    ...(config.PUBLIC_BASE_URL !== undefined ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
   });
   const reconciler = new Reconciler({
     store,
