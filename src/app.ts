@@ -29,7 +29,7 @@ export interface AppDeps {
   /** Time a client has to send a whole request, headers and body. */
   readonly requestTimeoutMs: number;
   /** Fastify's trustProxy: whether X-Forwarded-* headers are believed (TRUST_PROXY). */
-  readonly trustProxy: boolean | number | string;
+  readonly trustProxy: boolean | string;
   /** PUBLIC_BASE_URL: the advertised origin (and path) of the bridge's root. */
   readonly publicBaseUrl?: string;
 }

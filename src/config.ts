@@ -45,15 +45,12 @@ const schema = z.object({
   DEPROVISIONED_TEAM_PREFIX: z.string().default('[deprovisioned] '),
   /**
    * Whether X-Forwarded-Proto/-Host/-For are believed (off by default: anyone could send them). `true` trusts
-   * every hop, a number the nearest n hops, else a comma-separated list of proxy addresses or CIDR ranges; the
-   * value goes to Fastify's `trustProxy` as is.
+   * every hop, else a comma-separated list of the proxies' addresses or CIDR ranges; goes to Fastify's trustProxy.
    */
   TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | number | string =>
-      v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v,
-    ),
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
   /**
    * The URL IdPs use to reach the bridge's root, e.g. https://scim.example.com; fixes `meta.location` and
    * `Location`, and, without TRUST_PROXY, a request for another Host is answered 421.
