@@ -8,10 +8,17 @@ import { requireHostHeader, requirePublicHost } from './http/host-header.js';
 import { requestRateLimit } from './http/rate-limit.js';
 import { routePattern } from './http/route-pattern.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
+import { registerAuditHooks } from './http/audit-hooks.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { userRoutes } from './http/routes/users.js';
+import type { BridgeMetrics } from './metrics.js';
+import type { AuditTrail } from './provisioning/audit-trail.js';
 import type { GroupService } from './provisioning/groups.js';
+import type { OperationsOverview } from './provisioning/operations-overview.js';
+import type { Readiness } from './provisioning/readiness.js';
 import type { UserService } from './provisioning/users.js';
 
 export interface AppDeps {
@@ -20,8 +27,17 @@ export interface AppDeps {
   readonly scimTokens: readonly string[];
   readonly users: UserService;
   readonly groups: GroupService;
-  /** Resolves when the mapping store answers (for /readyz). */
-  readonly ready: () => Promise<void>;
+  /** The last readiness check (for /readyz). */
+  readonly readiness: () => Readiness;
+  /** Writes the audit entry of every SCIM write. */
+  readonly auditTrail: AuditTrail;
+  /** Read-only state for /metrics and /admin. */
+  readonly overview: OperationsOverview;
+  readonly metrics: BridgeMetrics;
+  /** METRICS_TOKEN: /metrics exists only with it. */
+  readonly metricsToken?: string;
+  /** ADMIN_TOKEN: /admin exists only with it. */
+  readonly adminToken?: string;
   readonly bodyLimitBytes: number;
   readonly maxResults: number;
   /** Requests per minute each SCIM token may make. */
@@ -100,13 +116,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (draining) void reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.observeHttp(request.method, routePattern(request), reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       { method: request.method, route: routePattern(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
   });
 
-  await app.register(healthRoutes, { ready: deps.ready });
+  await app.register(healthRoutes, { readiness: deps.readiness });
+  if (deps.metricsToken !== undefined) {
+    await app.register(metricsRoutes, { token: deps.metricsToken, metrics: deps.metrics, overview: deps.overview });
+  }
+  if (deps.adminToken !== undefined) {
+    await app.register(adminRoutes, { token: deps.adminToken, overview: deps.overview });
+  }
   for (const prefix of SCIM_PREFIXES) {
     await app.register(
       async (scim) => {
@@ -115,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
           return payload;
         });
+        registerAuditHooks(scim, deps.auditTrail);
         await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
         await scim.register(userRoutes, { users: deps.users, ...lists });

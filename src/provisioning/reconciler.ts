@@ -16,6 +16,13 @@ export type Drift =
 
 export type DriftAction = 'report' | 'restore';
 
+/** How far a pass has got: users first, then teams. */
+export interface ReconcilePhase {
+  readonly phase: 'users' | 'teams';
+  readonly done: number;
+  readonly total: number;
+}
+
 export interface ReconcileReport {
   readonly usersCompared: number;
   readonly teamsCompared: number;
@@ -45,7 +52,7 @@ const STORE_PAGE = 500;
 export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  async run(action: DriftAction, onProgress?: (line: string) => void): Promise<ReconcileReport> {
+  async run(action: DriftAction, onProgress?: (progress: ReconcilePhase) => void): Promise<ReconcileReport> {
     let asanaCalls = 0;
     const counted = <T>(fetch: (offset?: string) => Promise<T>) => (offset?: string) => {
       asanaCalls += 1;
@@ -85,7 +92,7 @@ export class Reconciler {
         }
       }
       usersCompared += page.items.length;
-      onProgress?.(`compared ${usersCompared}/${page.total} users`);
+      onProgress?.({ phase: 'users', done: usersCompared, total: page.total });
       if (start + STORE_PAGE > page.total) break;
     }
 
@@ -95,17 +102,20 @@ export class Reconciler {
     const self = (await asana.getUser('me')).gid;
     const idByGid = new Map([...usersById.values()].flatMap((u) => (u.asanaGid ? [[u.asanaGid, u.id] as const] : [])));
     let teamsCompared = 0;
+    let teamsSeen = 0;
     for (let start = 1; ; start += STORE_PAGE) {
       const page = await store.listGroups({ startIndex: start, count: STORE_PAGE, descending: false }, true);
       for (const group of page.items) {
+        teamsSeen += 1;
         // A group whose work is still queued is not drift yet: its Asana side is on its way.
         if (!group.asanaGid || (await store.hasQueuedWork(`Group:${group.id}`))) continue;
+        onProgress?.({ phase: 'teams', done: teamsSeen, total: page.total });
         const members = await this.teamMembers(group.asanaGid, counted);
         members.delete(self);
         this.compareTeam(group, members, { usersById, idByGid, active }, drift, work);
         teamsCompared += 1;
       }
-      onProgress?.(`compared ${teamsCompared} teams`);
+      onProgress?.({ phase: 'teams', done: teamsSeen, total: page.total });
       if (start + STORE_PAGE > page.total) break;
     }
 

@@ -68,6 +68,8 @@ export async function startHarness(
     ASANA_WORKSPACE_GID: simulator.workspaceGid,
     DATABASE_URL: `file:${databasePath}`,
     LOG_LEVEL: 'info',
+    // One readiness check at start; tests that count Asana calls or inject faults see no periodic ones.
+    READINESS_INTERVAL_SECONDS: '3600',
     ...options.env,
   });
   const logs: string[] = [];
@@ -83,6 +85,8 @@ export async function startHarness(
     workPollIntervalMs: 50,
     ...options.timings,
   });
+  // The start-up readiness check (GET /users/me) is not part of what a test asks of Asana.
+  if (!options.sharedSimulator) simulator.clearRequests();
   const address = await bridge.app.listen({ port: 0, host: '127.0.0.1' });
   t.teardown(async () => {
     await bridge.close();
