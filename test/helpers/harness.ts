@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 export const TEST_TOKEN = 'test-scim-token-0123456789abcdef';
 
 /** Paths given from the server root; any other path is relative to the SCIM base. */
-const ROOTED = /^\/(scim|api|healthz|readyz)\b/;
+const ROOTED = /^\/(scim|api|healthz|readyz|metrics|admin)\b/;
 
 export interface Harness {
   readonly bridge: Bridge;
