@@ -23,6 +23,13 @@ function idParam(request: FastifyRequest): string | undefined {
   return typeof params?.id === 'string' ? params.id : undefined;
 }
 
+/** The userName or displayName a create asks for: the entry names it even when the create is refused. */
+function nameInBody(body: unknown, type: 'User' | 'Group'): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const name = (body as Record<string, unknown>)[type === 'User' ? 'userName' : 'displayName'];
+  return typeof name === 'string' ? name.slice(0, 256) : null;
+}
+
 /** The id at the end of a 201's Location header. */
 function createdId(reply: FastifyReply): string | undefined {
   const location = reply.getHeader('location');
@@ -46,6 +53,7 @@ export function registerAuditHooks(scope: FastifyInstance, trail: AuditTrail): v
     request.auditDraft = new AuditDraft();
     const id = idParam(request);
     if (id !== undefined) request.auditDraft.subject = await trail.subjectOf(type, id);
+    else request.auditDraft.subject = nameInBody(request.body, type);
   });
   // Callback style, so the handler Fastify calls next runs inside the draft's async context.
   scope.addHook('preHandler', (request, _reply, done) => {

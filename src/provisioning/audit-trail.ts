@@ -11,8 +11,13 @@ const MAX_CALLS_PER_ENTRY = 100;
 export class AuditDraft {
   readonly calls: AuditAsanaCall[] = [];
   readonly userIds = new Set<string>();
-  /** Set before the action when the resource may be gone after it (a delete). */
+  /** Set before the action: the name the IdP asked for, or the resource's name before a delete removes it. */
   subject: string | null = null;
+  /**
+   * Written: later calls belong to another action. Timers set during a request (the work runner's wake-up)
+   * inherit its async context, so background work can find a draft that is already in the log.
+   */
+  committed = false;
 }
 
 /** What the caller says about an action once it is over. */
@@ -45,11 +50,12 @@ export class AuditTrail implements AsanaCallObserver {
 
   /** The draft of the action running on this async context, if any. */
   active(): AuditDraft | undefined {
-    return this.current.getStore();
+    const draft = this.current.getStore();
+    return draft?.committed ? undefined : draft;
   }
 
   onAttempt(attempt: AsanaAttempt): void {
-    const draft = this.current.getStore();
+    const draft = this.active();
     if (draft && draft.calls.length < MAX_CALLS_PER_ENTRY) {
       draft.calls.push({ operation: attempt.operation, status: attempt.status, ms: Math.round(attempt.durationMs) });
     }
@@ -71,6 +77,7 @@ export class AuditTrail implements AsanaCallObserver {
 
   /** Appends the entry; a failure to write it is logged, never turned into a failure of the action. */
   async commit(draft: AuditDraft, facts: AuditFacts): Promise<void> {
+    draft.committed = true;
     try {
       await this.deps.store.appendAudit({
         ...facts,
