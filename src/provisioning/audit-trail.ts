@@ -75,7 +75,7 @@ export class AuditTrail implements AsanaCallObserver {
     return record?.sync.state ?? 'gone';
   }
 
-  /** Appends the entry; a failure to write it is logged, never turned into a failure of the action. */
+  /** Appends the entry (once per draft); a failure to write it is logged, never turned into a failure of the action. */
   async commit(draft: AuditDraft, facts: AuditFacts): Promise<void> {
     draft.committed = true;
     try {
@@ -93,7 +93,9 @@ export class AuditTrail implements AsanaCallObserver {
 
   /** Runs a non-HTTP action (a queued retry, a reconcile pass) as one entry; `describe` turns its end into facts. */
   async record<T>(
-    describe: (result: { ok: true; value: T } | { ok: false; error: unknown }) => AuditFacts | undefined,
+    describe: (
+      result: { ok: true; value: T } | { ok: false; error: unknown },
+    ) => AuditFacts | undefined | Promise<AuditFacts | undefined>,
     fn: () => Promise<T>,
   ): Promise<T> {
     const draft = new AuditDraft();
@@ -103,7 +105,7 @@ export class AuditTrail implements AsanaCallObserver {
     } catch (error) {
       result = { ok: false, error };
     }
-    const facts = describe(result);
+    const facts = await describe(result);
     if (facts) await this.commit(draft, facts);
     if (!result.ok) throw result.error;
     return result.value;

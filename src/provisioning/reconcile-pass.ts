@@ -1,7 +1,10 @@
 import type { AuditActor } from '../store/audit-log.js';
 import { describeFailure } from './asana-failure.js';
 import type { AuditTrail } from './audit-trail.js';
-import type { DriftAction, ReconcilePhase, ReconcileReport, Reconciler } from './reconciler.js';
+import type { Drift, DriftAction, ReconcilePhase, ReconcileReport, Reconciler } from './reconciler.js';
+
+/** A drift item with the names an admin knows the resources by (as they were at the pass). */
+export type NamedDrift = Drift & { readonly userName?: string; readonly groupName?: string };
 
 /** Drift items kept in the audit entry; the count is always whole. */
 const MAX_DRIFT_RECORDED = 200;
@@ -13,7 +16,7 @@ export interface ReconcileSummary {
   readonly teamsCompared: number;
   readonly linked: number;
   readonly driftCount: number;
-  readonly drift: ReconcileReport['drift'];
+  readonly drift: readonly NamedDrift[];
   readonly queued: number;
   readonly asanaCalls: number;
 }
@@ -27,7 +30,7 @@ export function runReconcilePass(
 ): Promise<ReconcileReport> {
   const base = { actor, operation: 'reconcile', resourceType: null, resourceId: null, subject: null, httpStatus: null };
   return deps.trail.record(
-    (result) => {
+    async (result) => {
       if (!result.ok) return { ...base, outcome: 'failed', detail: describeFailure(result.error) };
       const report = result.value;
       const summary: ReconcileSummary = {
@@ -36,7 +39,7 @@ export function runReconcilePass(
         teamsCompared: report.teamsCompared,
         linked: report.linked,
         driftCount: report.drift.length,
-        drift: report.drift.slice(0, MAX_DRIFT_RECORDED),
+        drift: await named(deps.trail, report.drift.slice(0, MAX_DRIFT_RECORDED)),
         queued: report.queued,
         asanaCalls: report.asanaCalls,
       };
@@ -44,5 +47,15 @@ export function runReconcilePass(
       return { ...base, outcome, detail: JSON.stringify(summary) };
     },
     () => deps.reconciler.run(action, onProgress),
+  );
+}
+
+async function named(trail: AuditTrail, drift: readonly Drift[]): Promise<NamedDrift[]> {
+  return Promise.all(
+    drift.map(async (item) => {
+      const userName = 'userName' in item ? item.userName : 'userId' in item ? await trail.subjectOf('User', item.userId) : null;
+      const groupName = 'groupId' in item ? await trail.subjectOf('Group', item.groupId) : null;
+      return { ...item, ...(userName ? { userName } : {}), ...(groupName ? { groupName } : {}) };
+    }),
   );
 }

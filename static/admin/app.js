@@ -91,7 +91,10 @@ function render(overview) {
   );
   fillRows(
     'drift',
-    (summary?.drift ?? []).map((d) => [cell(d.kind), cell(d.userName ?? d.userId ?? d.asanaUserGid ?? '') ]),
+    (summary?.drift ?? []).map((d) => {
+      const who = d.userName ?? d.userId ?? `Asana user ${d.asanaUserGid}`;
+      return [cell(d.kind), cell(d.groupId ? `${who} in ${d.groupName ?? d.groupId}` : who)];
+    }),
     2,
     'No drift.',
   );
@@ -147,6 +150,7 @@ async function load() {
     return;
   }
   render(await response.json());
+  $('login-error').textContent = '';
   $('login').hidden = true;
   $('main').hidden = false;
   document.body.dataset.loaded = String(Date.now());
