@@ -27,13 +27,14 @@ export interface ReadinessDeps {
  * Readiness (issue 14): the store answers AND Asana accepts the bridge's token. Checked at start and then every
  * interval, never per probe: an orchestrator polling /readyz must not spend the token's Asana quota.
  *
- * Only a definite refusal (401/403) makes the bridge unready on Asana's account. While Asana is unreachable (a
- * network error, 5xx, 429) after the token was once accepted, the bridge stays ready and says so in `reason`:
- * it queues IdPs' writes through an outage (docs/reliability.md), which a pod taken out of service could not.
+ * Only a definite refusal (401/403) makes the bridge unready on Asana's account, and it sticks until Asana accepts
+ * the token again. While Asana does not answer (a network error, 5xx, 429), the token can be neither accepted nor
+ * refused: the bridge stays ready and says so in `reason`. It queues IdPs' writes through an outage
+ * (docs/reliability.md), also after a restart during one, which a pod taken out of service could not.
  */
 export class ReadinessMonitor {
   private last: Readiness = { ready: false, store: 'unchecked', asana: 'unchecked', reason: 'not checked yet', checkedAt: null };
-  private tokenAccepted = false;
+  private tokenRefused = false;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<Readiness> | undefined;
   private readonly now: () => Date;
@@ -77,21 +78,21 @@ export class ReadinessMonitor {
     try {
       await this.deps.asana.getUser('me', { opt_fields: ['gid'] });
       asana = 'accepted';
-      this.tokenAccepted = true;
+      this.tokenRefused = false;
     } catch (error) {
       const status = error instanceof AsanaError ? error.status : 0;
       if (status === 401 || status === 403) {
         asana = 'refused';
-        this.tokenAccepted = false;
+        this.tokenRefused = true;
         asanaProblem = `Asana refused the bridge's token (${status}): check ASANA_TOKEN`;
       } else {
         asana = 'unreachable';
-        asanaProblem = this.tokenAccepted
-          ? `Asana is not answering (${status || 'network error'}); writes are queued until it does`
-          : `Asana has not been reached yet (${status || 'network error'}), so the token is not known to work`;
+        asanaProblem = this.tokenRefused
+          ? `Asana refused the bridge's token before and is not answering now (${status || 'network error'})`
+          : `Asana is not answering (${status || 'network error'}); writes are queued until it does`;
       }
     }
-    const ready = store === 'ok' && this.tokenAccepted;
+    const ready = store === 'ok' && !this.tokenRefused;
     const reason = store !== 'ok' ? `mapping store ${store}` : asanaProblem;
     const next: Readiness = { ready, store, asana, reason, checkedAt: this.now().toISOString() };
     if (next.ready !== this.last.ready || next.reason !== this.last.reason) {

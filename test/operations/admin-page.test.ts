@@ -62,7 +62,9 @@ t.test('the admin page in headless Chromium: state, failures with reasons, audit
     body: JSON.stringify({ data: { user: 'raj@example.com' } }),
   });
   await runReconcilePass({ reconciler: h.bridge.reconciler, trail: h.bridge.auditTrail }, 'reconciler', 'report');
-  // Asana refuses one user after the IdP's deadline (failed), and is down for another (pending).
+  // Asana refuses one user after the IdP's deadline (failed), and is down for another (pending). Nothing else
+  // may be in flight when the refusal is armed.
+  t.ok(await h.bridge.runner.drain(10_000));
   h.simulator.setFaults({ latencyMs: 300, failNext: { count: 1, status: 403 } });
   await h.request('POST', '/Users', { body: userBody('refused@example.com') });
   t.ok(await h.bridge.runner.drain(10_000));

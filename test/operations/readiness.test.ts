@@ -40,8 +40,9 @@ t.test('/readyz: store reachable and Asana token accepted, checked at an interva
   t.match(outage.body, { checks: { asana: 'unreachable' }, reason: /queued/ });
   h.simulator.clearFaults();
 
-  // The store goes away.
+  // The store goes away (twice: a periodic check may be in flight already, and callers share it).
   await h.bridge.store.close();
+  await h.bridge.readiness.check();
   await h.bridge.readiness.check();
   const noStore = await h.request('GET', '/readyz', { anonymous: true });
   t.equal(noStore.status, 503);
@@ -53,6 +54,13 @@ t.test('a bridge whose Asana token is refused from the start is not ready, and s
   const response = await h.request('GET', '/readyz', { anonymous: true });
   t.equal(response.status, 503);
   t.match(response.body, { checks: { asana: 'refused' }, reason: /refused the bridge's token \(401\)/ });
+});
+
+t.test('a bridge started during an Asana outage is ready (it queues writes) and says Asana is not answering', async (t) => {
+  const h = await startHarness(t, { simulator: { faults: { errorRate: 1 } } });
+  const response = await h.request('GET', '/readyz', { anonymous: true });
+  t.equal(response.status, 200);
+  t.match(response.body, { checks: { store: 'ok', asana: 'unreachable' }, reason: /not answering/ });
 });
 
 t.test('scim-bridge status: health, token check, queue, failed resources, last reconcile', async (t) => {
