@@ -53,7 +53,9 @@ t.test('without TRUST_PROXY, X-Forwarded-* headers are ignored', async (t) => {
 });
 
 t.test('PUBLIC_BASE_URL fixes the advertised location and the Host a request must carry', async (t) => {
-  const h = await startHarness(t, { env: { PUBLIC_BASE_URL: 'https://idp-gateway.example.com/asana/' } });
+  const h = await startHarness(t, {
+    env: { PUBLIC_BASE_URL: 'https://idp-gateway.example.com/asana/', METRICS_TOKEN: 'metrics-token-0123456789abcdef' },
+  });
   const created = await withHost(h, 'POST', '/scim/v2/Users', 'idp-gateway.example.com', userBody('pub@example.com'));
   t.equal(created.status, 201);
   const expected = `https://idp-gateway.example.com/asana/scim/v2/Users/${created.body.id}`;
@@ -69,6 +71,17 @@ t.test('PUBLIC_BASE_URL fixes the advertised location and the Host a request mus
   t.equal(list.status, 421, 'the harness addresses 127.0.0.1, which is not the public host either');
   const probe = await withHost(h, 'GET', '/healthz', '10.0.0.7:8080');
   t.equal(probe.status, 200, 'probes come from the orchestrator, addressed by pod IP');
+  const scrape = await new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(h.origin);
+    httpRequest(
+      { hostname, port, path: '/metrics', headers: { host: '10.0.0.7:8080', authorization: 'Bearer metrics-token-0123456789abcdef' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    ).on('error', reject).end();
+  });
+  t.equal(scrape, 200, 'so does Prometheus');
   const listed = await withHost(h, 'GET', '/scim/v2/Users?filter=userName%20eq%20%22spoof@example.com%22', 'idp-gateway.example.com');
   t.equal(listed.body.totalResults, 0, 'the refused create changed nothing');
 });
