@@ -35,7 +35,11 @@ export class AuditedWorkExecutor extends WorkExecutor {
   override async execute(work: AsanaWork): Promise<WorkEffect> {
     const request = this.trail.active();
     const draft = new AuditDraft();
-    if ('userId' in work) draft.userIds.add(work.userId);
+    if ('userId' in work) {
+      draft.userIds.add(work.userId);
+      // At once: the request's entry names the user even if its answer goes before this work ends.
+      request?.userIds.add(work.userId);
+    }
     let result: { ok: true; effect: WorkEffect } | { ok: false; error: unknown };
     try {
       result = { ok: true, effect: await this.trail.within(draft, () => super.execute(work)) };
@@ -44,7 +48,6 @@ export class AuditedWorkExecutor extends WorkExecutor {
     }
     if (request && !request.committed) {
       request.calls.push(...draft.calls);
-      for (const id of draft.userIds) request.userIds.add(id);
     } else {
       const facts = await this.facts(work, result, request ? 'continue' : 'retry');
       if (facts) await this.trail.commit(draft, facts);
