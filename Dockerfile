@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY static ./static
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: only the compiled code and production dependencies, as a non-root user.
@@ -19,6 +20,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/static ./static
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

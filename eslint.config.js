@@ -23,6 +23,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The admin page's script runs in a browser, with no build step.
+    files: ['static/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', fetch: 'readonly', sessionStorage: 'readonly' },
+    },
+  },
   layer(['src/scim/**'], ['../*', 'fastify', 'undici', 'better-sqlite3', 'pino', 'node:*'], 'src/scim is the pure protocol core: it imports only zod and itself.'),
   layer(['src/asana/**'], ['../store/*', '../scim/*', '../provisioning/*', '../http/*'], 'src/asana never imports the store, scim or provisioning.'),
   layer(['src/store/**'], ['../asana/*', '../provisioning/*', '../http/*'], 'src/store never imports asana, provisioning or http.'),

@@ -4,15 +4,23 @@ import { bearerAuth } from './http/auth.js';
 import { refuseTunnel, scimClientErrorHandler } from './http/client-error.js';
 import { registerScimContentTypes, SCIM_CONTENT_TYPE } from './http/content-type.js';
 import { answerFrameworkError, registerErrorHandling } from './http/error-handler.js';
-import { requireHostHeader } from './http/host-header.js';
+import { requireHostHeader, requirePublicHost } from './http/host-header.js';
 import { requestRateLimit } from './http/rate-limit.js';
 import { bulkRoutes } from './http/routes/bulk.js';
+import { routePattern } from './http/route-pattern.js';
 import { discoveryRoutes } from './http/routes/discovery.js';
+import { registerAuditHooks } from './http/audit-hooks.js';
+import { adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { rootSearchRoutes } from './http/routes/root-search.js';
 import { userRoutes } from './http/routes/users.js';
+import type { BridgeMetrics } from './metrics.js';
+import type { AuditTrail } from './provisioning/audit-trail.js';
 import type { GroupService } from './provisioning/groups.js';
+import type { OperationsOverview } from './provisioning/operations-overview.js';
+import type { Readiness } from './provisioning/readiness.js';
 import type { UserService } from './provisioning/users.js';
 
 export interface AppDeps {
@@ -21,8 +29,17 @@ export interface AppDeps {
   readonly scimTokens: readonly string[];
   readonly users: UserService;
   readonly groups: GroupService;
-  /** Resolves when the mapping store answers (for /readyz). */
-  readonly ready: () => Promise<void>;
+  /** The last readiness check (for /readyz). */
+  readonly readiness: () => Readiness;
+  /** Writes the audit entry of every SCIM write. */
+  readonly auditTrail: AuditTrail;
+  /** Read-only state for /metrics and /admin. */
+  readonly overview: OperationsOverview;
+  readonly metrics: BridgeMetrics;
+  /** METRICS_TOKEN: /metrics exists only with it. */
+  readonly metricsToken?: string;
+  /** ADMIN_TOKEN: /admin exists only with it. */
+  readonly adminToken?: string;
   readonly bodyLimitBytes: number;
   readonly maxResults: number;
   /** Operations one POST /Bulk may carry. */
@@ -31,6 +48,10 @@ export interface AppDeps {
   readonly rateLimit: { readonly readsPerMinute: number; readonly writesPerMinute: number };
   /** Time a client has to send a whole request, headers and body. */
   readonly requestTimeoutMs: number;
+  /** Fastify's trustProxy: whether X-Forwarded-* headers are believed (TRUST_PROXY). */
+  readonly trustProxy: boolean | string;
+  /** PUBLIC_BASE_URL: the advertised origin (and path) of the bridge's root. */
+  readonly publicBaseUrl?: string;
 }
 
 /** RFC 7644 §3.13: Asana's own SCIM lives at /api/1.0/scim; /scim/v2 is the conventional path IdPs suggest. */
@@ -74,12 +95,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Requests that reach a closing server on a kept-alive socket are served rather than answered with a
     // non-SCIM 503; SIGTERM still stops new connections and waits for in-flight requests.
     return503OnClosing: false,
+    trustProxy: deps.trustProxy,
   });
 
   registerScimContentTypes(app);
   registerErrorHandling(app);
   app.server.on('connect', refuseTunnel);
   app.addHook('onRequest', requireHostHeader);
+  app.decorate('publicBaseUrl', deps.publicBaseUrl ?? null);
+  if (deps.publicBaseUrl !== undefined && deps.trustProxy === false) {
+    app.addHook('onRequest', requirePublicHost(deps.publicBaseUrl));
+  }
   app.decorateRequest('tokenDigest', '');
   app.addHook('onRequest', bearerAuth(deps.scimTokens));
   app.addHook('onRequest', requestRateLimit(deps.rateLimit));
@@ -94,13 +120,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (draining) void reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.observeHttp(request.method, routePattern(request), reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: request.method, route: routePattern(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
   });
 
-  await app.register(healthRoutes, { ready: deps.ready });
+  await app.register(healthRoutes, { readiness: deps.readiness });
+  if (deps.metricsToken !== undefined) {
+    await app.register(metricsRoutes, { token: deps.metricsToken, metrics: deps.metrics, overview: deps.overview });
+  }
+  if (deps.adminToken !== undefined) {
+    await app.register(adminRoutes, { token: deps.adminToken, overview: deps.overview });
+  }
   for (const prefix of SCIM_PREFIXES) {
     await app.register(
       async (scim) => {
@@ -109,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
           return payload;
         });
+        registerAuditHooks(scim, deps.auditTrail);
         const bulk = { maxOperations: deps.bulkMaxOperations, maxPayloadSize: deps.bodyLimitBytes };
         await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix, bulk });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };

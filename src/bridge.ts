@@ -1,13 +1,19 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { createAsanaClient, type AsanaClient } from './asana/client.js';
 import { RateLimiter } from './asana/rate-limiter.js';
 import type { Config } from './config.js';
+import { BridgeMetrics } from './metrics.js';
+import { AuditTrail } from './provisioning/audit-trail.js';
+import { AuditedWorkExecutor } from './provisioning/audited-executor.js';
 import { GroupService } from './provisioning/groups.js';
+import { OperationsOverview } from './provisioning/operations-overview.js';
+import { ReadinessMonitor } from './provisioning/readiness.js';
+import { runReconcilePass } from './provisioning/reconcile-pass.js';
 import { Reconciler } from './provisioning/reconciler.js';
 import { UserService } from './provisioning/users.js';
-import { WorkExecutor } from './provisioning/work-executor.js';
 import { WorkRunner } from './provisioning/work-runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
 
@@ -18,6 +24,8 @@ export interface Bridge {
   readonly runner: WorkRunner;
   readonly asana: AsanaClient;
   readonly reconciler: Reconciler;
+  readonly readiness: ReadinessMonitor;
+  readonly auditTrail: AuditTrail;
   /** Stops taking requests, lets in-flight requests and Asana calls finish, closes the store. */
   close(): Promise<void>;
 }
@@ -30,18 +38,30 @@ export interface BridgeTimings {
   readonly workPollIntervalMs?: number;
 }
 
+const DAY_MS = 86_400_000;
+const FIRST_READINESS_WAIT_MS = 2_000;
+
 /** Config → store (migrated) → Asana client (one limiter for the token) → provisioning → HTTP app. */
 export async function createBridge(config: Config, logger: Logger, timings: BridgeTimings = {}): Promise<Bridge> {
   const store = SqliteStore.open(config.databasePath);
+  const metrics = new BridgeMetrics();
+  const auditTrail = new AuditTrail({ store, logger: logger.child({ component: 'audit' }) });
   const asana = createAsanaClient({
     baseUrl: config.ASANA_BASE_URL,
     token: config.ASANA_TOKEN,
     limiter: new RateLimiter({ requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE }),
     logger: logger.child({ component: 'asana' }),
+    // Every HTTP exchange with Asana is counted (metrics) and attributed to the action that caused it (audit).
+    observer: {
+      onAttempt(attempt) {
+        metrics.onAttempt(attempt);
+        auditTrail.onAttempt(attempt);
+      },
+    },
     ...(timings.asanaRetryBudgetMs !== undefined ? { retryBudgetMs: timings.asanaRetryBudgetMs } : {}),
     ...(timings.asanaRequestTimeoutMs !== undefined ? { requestTimeoutMs: timings.asanaRequestTimeoutMs } : {}),
   });
-  const executor = new WorkExecutor(store, asana, config.ASANA_WORKSPACE_GID);
+  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID);
   const runner = new WorkRunner({
     store,
     executor,
@@ -57,12 +77,24 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     syncDeadlineMs,
     deprovisionedPrefix: config.DEPROVISIONED_TEAM_PREFIX,
   });
+  const readiness = new ReadinessMonitor({
+    store,
+    asana,
+    intervalMs: config.READINESS_INTERVAL_SECONDS * 1000,
+    logger: logger.child({ component: 'readiness' }),
+  });
+  const overview = new OperationsOverview({ store, readiness: () => readiness.state });
   const app = await buildApp({
     logger,
     scimTokens: config.SCIM_TOKEN,
     users,
     groups,
-    ready: () => store.ping(),
+    readiness: () => readiness.state,
+    auditTrail,
+    overview,
+    metrics,
+    ...(config.METRICS_TOKEN !== undefined ? { metricsToken: config.METRICS_TOKEN } : {}),
+    ...(config.ADMIN_TOKEN !== undefined ? { adminToken: config.ADMIN_TOKEN } : {}),
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     maxResults: config.SCIM_MAX_RESULTS,
     bulkMaxOperations: config.SCIM_BULK_MAX_OPERATIONS,
@@ -71,6 +103,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
       writesPerMinute: config.SCIM_WRITE_RATE_LIMIT_PER_MINUTE,
     },
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    trustProxy: config.TRUST_PROXY,
+    ...(config.PUBLIC_BASE_URL !== undefined ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
   });
   const reconciler = new Reconciler({
     store,
@@ -79,9 +113,18 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     logger: logger.child({ component: 'reconciler' }),
   });
   const stopReconciling = schedulePeriodic(config.RECONCILE_INTERVAL_MINUTES * 60_000, async () => {
-    await reconciler.run(config.RECONCILE_DRIFT_ACTION);
+    await runReconcilePass({ reconciler, trail: auditTrail }, 'reconciler', config.RECONCILE_DRIFT_ACTION);
     runner.wake();
   }, logger);
+  const prune = async () => {
+    const removed = await auditTrail.prune(config.AUDIT_RETENTION_DAYS);
+    if (removed > 0) logger.info({ removed, retentionDays: config.AUDIT_RETENTION_DAYS }, 'audit entries past retention removed');
+  };
+  await prune();
+  const stopPruning = schedulePeriodic(DAY_MS, prune, logger);
+  // The first readiness answer is waited for briefly, so a bridge that can reach Asana is ready once it listens;
+  // a slow Asana does not hold the start (liveness must answer), the check goes on in the background.
+  await Promise.race([readiness.start(), sleep(FIRST_READINESS_WAIT_MS, undefined, { ref: false })]);
   runner.start();
   let closing: Promise<void> | undefined;
   return {
@@ -90,9 +133,13 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     runner,
     asana,
     reconciler,
+    readiness,
+    auditTrail,
     close() {
       closing ??= (async () => {
         stopReconciling();
+        stopPruning();
+        readiness.stop();
         await app.close();
         await runner.stop();
         await asana.close();

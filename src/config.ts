@@ -57,6 +57,30 @@ const schema = z.object({
   RECONCILE_DRIFT_ACTION: z.enum(['report', 'restore']).default('report'),
   /** Prefix given to the Asana team of a deleted group (Asana cannot delete teams). */
   DEPROVISIONED_TEAM_PREFIX: z.string().default('[deprovisioned] '),
+  /**
+   * Whether X-Forwarded-Proto/-Host/-For are believed (off by default: anyone could send them). `true` trusts
+   * every hop, else a comma-separated list of the proxies' addresses or CIDR ranges; goes to Fastify's trustProxy.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' ? false : v)),
+  /**
+   * The URL IdPs use to reach the bridge's root, e.g. https://scim.example.com; fixes `meta.location` and
+   * `Location`, and, without TRUST_PROXY, a request for another Host is answered 421.
+   */
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+  /** Bearer token for GET /metrics; without it the endpoint is off (404). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bearer token for the read-only admin page at /admin; without it the page is off (404). */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Days the audit log keeps an entry; older entries are deleted at start and daily. */
+  AUDIT_RETENTION_DAYS: positiveInt.default(90),
+  /** Seconds between readiness checks (store reachable, Asana token accepted); /readyz answers the last result. */
+  READINESS_INTERVAL_SECONDS: positiveInt.default(30),
 });
 
 export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN'>> & {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AsanaCallObserver } from './call-observer.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { backoffDelayMs, mayRetry, type Repeatability } from './retry-policy.js';
 import type { AsanaEnvelope, AsanaRequest, AttemptOutcome } from './send-request.js';
@@ -16,6 +17,7 @@ export interface RetryContext {
   readonly retryBudgetMs: number;
   readonly random: () => number;
   readonly logger?: AsanaLogger;
+  readonly observer?: AsanaCallObserver;
 }
 
 export interface AsanaCall {
@@ -46,7 +48,9 @@ export async function callWithRetry(context: RetryContext, call: AsanaCall): Pro
       release();
     }
     const status = outcome.ok ? outcome.status : outcome.error.status;
-    const ms = Math.round(performance.now() - sentAt);
+    const durationMs = performance.now() - sentAt;
+    const ms = Math.round(durationMs);
+    context.observer?.onAttempt({ operation, method: request.method, status, durationMs });
     logger?.debug({ operation, method: request.method, path: request.path, attempt, status, ms }, 'asana request');
     if (outcome.ok) return outcome.envelope;
 

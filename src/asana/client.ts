@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import type { AsanaCallObserver } from './call-observer.js';
 import { callWithRetry, type AsanaLogger } from './call-with-retry.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { Repeatability } from './retry-policy.js';
@@ -31,6 +32,8 @@ export interface AsanaClientOptions {
   /** Total time spent retrying one call; default 20 s. */
   retryBudgetMs?: number;
   logger?: AsanaLogger;
+  /** Told of every HTTP exchange (metrics, audit log). */
+  observer?: AsanaCallObserver;
   /** Jitter source, for tests. */
   random?: () => number;
 }
@@ -60,6 +63,7 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
     retryBudgetMs: options.retryBudgetMs ?? 20_000,
     random: options.random ?? Math.random,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   };
 
   const call = (operation: string, request: AsanaRequest, repeatability: Repeatability = 'always') =>

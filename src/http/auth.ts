@@ -14,6 +14,15 @@ export function isProbe(url: string): boolean {
   return PROBE_PATHS.has(path);
 }
 
+/**
+ * Operator endpoints answer to their own token (METRICS_TOKEN, ADMIN_TOKEN), never to an IdP's SCIM token:
+ * a Prometheus scraper or an admin's browser cannot change the directory, and an IdP cannot read the audit trail.
+ */
+export function hasOwnToken(url: string): boolean {
+  const path = (url.split('?', 1)[0] ?? '').toLowerCase().replace(/\/+$/, '');
+  return path === '/metrics' || path === '/admin' || path.startsWith('/admin/');
+}
+
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is case-insensitive). */
 function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
@@ -36,7 +45,7 @@ declare module 'fastify' {
 export function bearerAuth(tokens: readonly string[]) {
   const expected = tokens.map(digest);
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (isProbe(request.url)) return;
+    if (isProbe(request.url) || hasOwnToken(request.url)) return;
     const token = bearerToken(request.headers.authorization);
     const presented = digest(token ?? '');
     let valid = false;
@@ -46,5 +55,17 @@ export function bearerAuth(tokens: readonly string[]) {
       throw ScimError.unauthorized();
     }
     request.tokenDigest = presented.toString('hex');
+  };
+}
+
+/** An onRequest hook admitting only `Authorization: Bearer <token>` (compared as digests, in constant time). */
+export function requireBearer(token: string, realm: string) {
+  const expected = digest(token);
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined || !timingSafeEqual(expected, digest(presented))) {
+      void reply.header('www-authenticate', `Bearer realm="${realm}"`);
+      throw ScimError.unauthorized();
+    }
   };
 }

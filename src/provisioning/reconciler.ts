@@ -21,6 +21,13 @@ export type Drift =
 
 export type DriftAction = 'report' | 'restore';
 
+/** How far a pass has got: users first, then teams. */
+export interface ReconcilePhase {
+  readonly phase: 'users' | 'teams';
+  readonly done: number;
+  readonly total: number;
+}
+
 export interface ReconcileReport {
   readonly usersCompared: number;
   readonly teamsCompared: number;
@@ -75,7 +82,7 @@ const STORE_PAGE = 500;
 export class Reconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  async run(action: DriftAction, onProgress?: (line: string) => void): Promise<ReconcileReport> {
+  async run(action: DriftAction, onProgress?: (progress: ReconcilePhase) => void): Promise<ReconcileReport> {
     let asanaCalls = 0;
     const counted = <T>(fetch: (offset?: string) => Promise<T>) => (offset?: string) => {
       asanaCalls += 1;
@@ -131,7 +138,7 @@ export class Reconciler {
         }
       }
       usersCompared += page.items.length;
-      onProgress?.(`compared ${usersCompared}/${page.total} users`);
+      onProgress?.({ phase: 'users', done: usersCompared, total: page.total });
       if (start + STORE_PAGE > page.total) break;
     }
 
@@ -141,9 +148,11 @@ export class Reconciler {
     const self = (await asana.getUser('me')).gid;
     const idByGid = new Map([...usersById.values()].flatMap((u) => (u.asanaGid ? [[u.asanaGid, u.id] as const] : [])));
     let teamsCompared = 0;
+    let teamsSeen = 0;
     for (let start = 1; ; start += STORE_PAGE) {
       const page = await store.listGroups({ startIndex: start, count: STORE_PAGE, descending: false }, true);
       for (const group of page.items) {
+        teamsSeen += 1;
         // A group whose work is still queued is not drift yet: its Asana side is on its way.
         if (await store.hasQueuedWork(groupKey(group.id))) continue;
         if (!group.asanaGid) {
@@ -155,12 +164,13 @@ export class Reconciler {
           );
           continue;
         }
+        onProgress?.({ phase: 'teams', done: teamsSeen, total: page.total });
         const teamMembers = await this.teamMembers(group.asanaGid, counted);
         teamMembers.delete(self);
         this.compareTeam(group, teamMembers, { usersById, idByGid, members }, drift, work);
         teamsCompared += 1;
       }
-      onProgress?.(`compared ${teamsCompared} teams`);
+      onProgress?.({ phase: 'teams', done: teamsSeen, total: page.total });
       if (start + STORE_PAGE > page.total) break;
     }
 

@@ -116,4 +116,36 @@ export const migrations: readonly Migration[] = [
         WHERE json_extract(work, '$.kind') NOT IN ('createTeam', 'renameTeam');
     `,
   },
+  {
+    version: 4,
+    name: 'audit log; when each piece of Asana work was queued',
+    sql: `
+      -- Append-only (issue 14): entries are only inserted, and deleted whole past AUDIT_RETENTION_DAYS.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        resource_type TEXT,
+        resource_id TEXT,
+        subject TEXT,
+        user_ids TEXT NOT NULL,
+        asana_calls TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        http_status INTEGER,
+        detail TEXT
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX audit_log_subject ON audit_log (subject COLLATE NOCASE);
+      CREATE INDEX audit_log_resource ON audit_log (resource_id);
+      CREATE INDEX audit_log_operation ON audit_log (operation, at);
+
+      -- The queue's age (scim_bridge_work_oldest_age_seconds) needs the time each item was queued; a trigger
+      -- stamps it, so the queue's own statements stay as they are.
+      ALTER TABLE asana_work ADD COLUMN enqueued_at INTEGER;
+      CREATE TRIGGER asana_work_enqueued AFTER INSERT ON asana_work BEGIN
+        UPDATE asana_work SET enqueued_at = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id;
+      END;
+    `,
+  },
 ];

@@ -12,7 +12,19 @@ import {
   type WorkEffect,
   type WorkItem,
 } from './mapping-store.js';
+import type {
+  AttentionItem,
+  AuditEntry,
+  AuditEntryInput,
+  AuditLogStore,
+  AuditQuery,
+  OperationsStore,
+  ResourceCount,
+  WorkQueueStats,
+} from './audit-log.js';
+import { SqliteAuditLog } from './sqlite/audit-log.js';
 import { openDatabase, type SqliteContext } from './sqlite/database.js';
+import { OperationsQueries } from './sqlite/operations-queries.js';
 import { GroupTable } from './sqlite/group-table.js';
 import { ReadCache } from './sqlite/read-cache.js';
 import { UserTable } from './sqlite/user-table.js';
@@ -23,13 +35,17 @@ import { groupKey, userKey, type OrderKey, type ResourceKey } from './work-keys.
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
  * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
  */
-export class SqliteStore implements MappingStore {
+export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore {
   private readonly users: UserTable;
   private readonly groups: GroupTable;
   private readonly work: WorkQueue;
   private readonly cache: ReadCache;
+  private readonly audit: SqliteAuditLog;
+  private readonly operations: OperationsQueries;
 
   private constructor(private readonly sql: SqliteContext) {
+    this.audit = new SqliteAuditLog(sql);
+    this.operations = new OperationsQueries(sql);
     this.cache = new ReadCache(sql);
     this.users = new UserTable(sql, this.cache);
     this.groups = new GroupTable(sql);
@@ -229,6 +245,30 @@ export class SqliteStore implements MappingStore {
     if (table === 'users') return this.users.version(id);
     const state = this.groups.state(id);
     return state && !state.deleted ? state.version : undefined;
+  }
+
+  async appendAudit(entry: AuditEntryInput): Promise<void> {
+    this.audit.append(entry);
+  }
+
+  async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.audit.query(query);
+  }
+
+  async pruneAudit(before: string): Promise<number> {
+    return this.audit.prune(before);
+  }
+
+  async workQueueStats(now: number): Promise<WorkQueueStats> {
+    return this.operations.workQueueStats(now);
+  }
+
+  async resourceCounts(): Promise<ResourceCount[]> {
+    return this.operations.resourceCounts();
+  }
+
+  async resourcesNeedingAttention(search: string | undefined, limit: number): Promise<AttentionItem[]> {
+    return this.operations.resourcesNeedingAttention(search, limit);
   }
 
   private purgeTombstone(resourceKey: ResourceKey): void {

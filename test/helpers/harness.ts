@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 export const TEST_TOKEN = 'test-scim-token-0123456789abcdef';
 
 /** Paths given from the server root; any other path is relative to the SCIM base. */
-const ROOTED = /^\/(scim|api|healthz|readyz)\b/;
+const ROOTED = /^\/(scim|api|healthz|readyz|metrics|admin)\b/;
 
 export interface Harness {
   readonly bridge: Bridge;
@@ -71,6 +71,8 @@ export async function startHarness(
     // Above the 800 ms default, so tests that expect Asana to agree before the answer hold on a loaded machine;
     // test/http/write-deadline.test.ts checks the default itself.
     ASANA_SYNC_DEADLINE_MS: '5000',
+    // One readiness check at start; tests that count Asana calls or inject faults see no periodic ones.
+    READINESS_INTERVAL_SECONDS: '3600',
     ...options.env,
   });
   const logs: string[] = [];
@@ -86,6 +88,8 @@ export async function startHarness(
     workPollIntervalMs: 50,
     ...options.timings,
   });
+  // The start-up readiness check (GET /users/me) is not part of what a test asks of Asana.
+  if (!options.sharedSimulator) simulator.clearRequests();
   const address = await bridge.app.listen({ port: 0, host: '127.0.0.1' });
   t.teardown(async () => {
     await bridge.close();

@@ -5,7 +5,7 @@ import { startHarness, TEST_TOKEN, userBody } from '../helpers/harness.js';
 
 const run = promisify(execFile);
 
-t.test('npm run reconcile prints progress and its figures', async (t) => {
+t.test('scim-bridge reconcile --json prints progress and its figures, and records the pass', async (t) => {
   const h = await startHarness(t);
   for (const name of ['a', 'b', 'c']) await h.request('POST', '/Users', { body: userBody(`${name}@example.com`) });
   await fetch(`${h.simulator.url}/workspaces/${h.simulator.workspaceGid}/removeUser`, {
@@ -13,7 +13,7 @@ t.test('npm run reconcile prints progress and its figures', async (t) => {
     headers: { authorization: `Bearer ${h.simulator.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ data: { user: 'b@example.com' } }),
   });
-  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/reconcile.ts'], {
+  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'reconcile', '--json'], {
     env: {
       ...process.env,
       SCIM_TOKEN: TEST_TOKEN,
@@ -29,7 +29,8 @@ t.test('npm run reconcile prints progress and its figures', async (t) => {
   t.same(report.drift.map((d) => d.kind), ['userMissingInAsana']);
   t.equal(report.queued, 0);
   t.ok(report.asanaCalls >= 2, 'users page and the token owner');
-  t.match(stderr, /compared 3\/3 users/);
-  t.match(stderr, /reconciliation finished/);
+  t.match(stderr, /compared 3\/3 users/, 'progress lines when stderr is not a terminal');
+  const [entry] = await h.bridge.store.queryAudit({ operation: 'reconcile', limit: 1 });
+  t.match(entry, { actor: 'cli', outcome: 'drift: 1' }, 'the pass is in the audit log');
   t.notMatch(stderr + stdout, h.simulator.token);
 });

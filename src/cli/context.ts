@@ -1,0 +1,57 @@
+import { createAsanaClient, type AsanaClient } from '../asana/client.js';
+import { RateLimiter } from '../asana/rate-limiter.js';
+import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { AuditTrail } from '../provisioning/audit-trail.js';
+import { OperationsOverview } from '../provisioning/operations-overview.js';
+import { ReadinessMonitor } from '../provisioning/readiness.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+
+/**
+ * What a command works with: the bridge's own store file and Asana token, from the same environment as the
+ * bridge (the CLI runs beside it, e.g. `docker exec`). SQLite in WAL mode lets it read while the bridge writes;
+ * its Asana calls count against the same per-token limit as the bridge's.
+ */
+export interface CliContext {
+  readonly config: Config;
+  readonly store: SqliteStore;
+  readonly asana: AsanaClient;
+  readonly trail: AuditTrail;
+  readonly readiness: ReadinessMonitor;
+  readonly overview: OperationsOverview;
+  readonly logger: ReturnType<typeof createLogger>;
+  readonly out: NodeJS.WriteStream;
+  readonly err: NodeJS.WriteStream;
+  close(): Promise<void>;
+}
+
+export function openCliContext(config: Config): CliContext {
+  // Logs go to stderr, so stdout carries only the answer (JSON for --json).
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+  const store = SqliteStore.open(config.databasePath);
+  const trail = new AuditTrail({ store, logger });
+  const asana = createAsanaClient({
+    baseUrl: config.ASANA_BASE_URL,
+    token: config.ASANA_TOKEN,
+    limiter: new RateLimiter({ requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE }),
+    observer: trail,
+    retryBudgetMs: 5_000,
+  });
+  const readiness = new ReadinessMonitor({ store, asana, intervalMs: 60_000, logger });
+  const overview = new OperationsOverview({ store, readiness: () => readiness.state });
+  return {
+    config,
+    store,
+    asana,
+    trail,
+    readiness,
+    overview,
+    logger,
+    out: process.stdout,
+    err: process.stderr,
+    async close() {
+      await asana.close();
+      await store.close();
+    },
+  };
+}

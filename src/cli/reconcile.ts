@@ -1,0 +1,37 @@
+import type { DriftAction } from '../provisioning/reconciler.js';
+import { Reconciler } from '../provisioning/reconciler.js';
+import { runReconcilePass } from '../provisioning/reconcile-pass.js';
+import type { CliContext } from './context.js';
+import { progressReporter } from './progress-bar.js';
+
+/**
+ * `scim-bridge reconcile [--restore] [--json]`: one reconciliation pass now, recorded in the audit log. It only
+ * reads Asana and queues work; the running bridge carries restorations out, so it is safe to run beside it.
+ */
+export async function reconcileCommand(context: CliContext, options: { json: boolean; restore: boolean }): Promise<number> {
+  const action: DriftAction = options.restore ? 'restore' : context.config.RECONCILE_DRIFT_ACTION;
+  const reconciler = new Reconciler({
+    store: context.store,
+    asana: context.asana,
+    workspaceGid: context.config.ASANA_WORKSPACE_GID,
+    logger: context.logger,
+  });
+  const progress = progressReporter(context.err);
+  const report = await runReconcilePass({ reconciler, trail: context.trail }, 'cli', action, (p) => progress.update(p));
+  progress.done();
+  if (options.json) {
+    context.out.write(`${JSON.stringify({ action, ...report })}\n`);
+  } else {
+    context.out.write(
+      [
+        `action:     ${action}`,
+        `compared:   ${report.usersCompared} users, ${report.teamsCompared} teams (${report.asanaCalls} Asana calls)`,
+        `linked:     ${report.linked}`,
+        `drift:      ${report.drift.length}`,
+        ...report.drift.map((d) => `  ${d.kind} ${'userName' in d ? d.userName : 'groupId' in d ? `group ${d.groupId}` : ''}`),
+        `queued:     ${report.queued}${action === 'report' && report.drift.length > 0 ? ' (run with --restore to queue the fixes)' : ''}`,
+      ].join('\n') + '\n',
+    );
+  }
+  return 0;
+}
