@@ -10,6 +10,7 @@ import { discoveryRoutes } from './http/routes/discovery.js';
 import { healthRoutes } from './http/routes/health.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { userRoutes } from './http/routes/users.js';
+import { assertWithinInputLimits } from './scim/input-limits.js';
 import type { GroupService } from './provisioning/groups.js';
 import type { UserService } from './provisioning/users.js';
 
@@ -105,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
           return payload;
         });
+        // Caps on every body before any parser sees it (docs/reliability.md, "Input caps").
+        scim.addHook('preValidation', async (request) => assertWithinInputLimits(request.body));
         await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
         await scim.register(userRoutes, { users: deps.users, ...lists });

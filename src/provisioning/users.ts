@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isEmailAddress } from '../scim/email-address.js';
 import { ScimError } from '../scim/errors.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
@@ -25,9 +26,6 @@ export interface UserView {
   readonly resource: Record<string, unknown>;
   readonly version: number;
 }
-
-/** RFC 5322 is looser, but Asana invites by address and its own SCIM requires userName to be one. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * SCIM intent for Users turned into store writes and Asana work (RFC 7644 §3.3–3.6). Reads come from the store
@@ -192,7 +190,7 @@ export class UserService {
 
   private userNameOf(input: ScimResource): string {
     const userName = input['userName'];
-    if (typeof userName !== 'string' || !EMAIL.test(userName)) {
+    if (typeof userName !== 'string' || !isEmailAddress(userName)) {
       throw ScimError.invalidValue('userName must be an email address (Asana identifies people by email)');
     }
     return userName;
