@@ -1,4 +1,5 @@
 import { ScimError } from './errors.js';
+import type { Filter } from './filter-ast.js';
 
 /**
  * Caps on what one request may carry, so that every request's cost is bounded by its size and no more (issue 15;
@@ -18,6 +19,8 @@ export const INPUT_LIMITS = {
   maxValuesPerAttribute: 100,
   /** Names in `attributes` or `excludedAttributes`. */
   maxAttributeNames: 100,
+  /** Comparisons and presence tests in one filter (`a eq "x" or b pr` has two). */
+  maxFilterTerms: 50,
 } as const;
 
 function refuse(what: string, limit: number, unit: string): ScimError {
@@ -65,4 +68,22 @@ export function assertAttributeNameCount(parameter: string, count: number): void
   if (count > INPUT_LIMITS.maxAttributeNames) {
     throw refuse(`"${parameter}"`, INPUT_LIMITS.maxAttributeNames, 'names');
   }
+}
+
+/**
+ * The cap on a filter's comparisons and presence tests. Each becomes a term of the store's SQL, and SQLite's
+ * planner and program grow with the terms: a 4 KB `pr or …` filter (about 400 terms) compiled to a statement of
+ * megabytes (docs/benchmarks.md, "Memory"). IdPs send one to three terms.
+ */
+export function assertFilterTermCount(filter: Filter): void {
+  let terms = 0;
+  const pending: Filter[] = [filter];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    if (node.kind === 'compare' || node.kind === 'present') terms += 1;
+    else if (node.kind === 'and' || node.kind === 'or') pending.push(node.left, node.right);
+    else pending.push(node.filter);
+  }
+  if (terms > INPUT_LIMITS.maxFilterTerms) throw ScimError.invalidFilter(
+      `The filter exceeds the limit of ${INPUT_LIMITS.maxFilterTerms} comparisons.`,
+    );
 }

@@ -2,7 +2,7 @@ import type { GroupRef, ListOptions, ListResult, UserRecord } from '../mapping-s
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
 import { queryPage } from './page-query.js';
-import type { ReadCache } from './read-cache.js';
+import { weighAnswer, type ReadCache } from './read-cache.js';
 import { toUser, userParams, type UserRow } from './rows.js';
 import { sortExpressionFor, userTarget } from './sql-targets.js';
 
@@ -20,7 +20,7 @@ export class UserTable {
     return this.cache.get(`id ${id}`, () => {
       const row = this.sql.statements.get('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
       return row ? toUser(row) : undefined;
-    }, () => true);
+    }, weighAnswer);
   }
 
   byIds(ids: readonly string[]): Map<string, UserRecord> {
@@ -41,11 +41,13 @@ export class UserTable {
     return this.cache.get(key, () => {
       const page = queryPage<UserRow>(this.sql, { table: 'users u', alias: 'u', where, order, ...options });
       return { total: page.total, items: page.rows.map(toUser) };
-    }, (answer) => answer.items.length <= SMALL_ANSWER);
+    }, (answer) => (answer.items.length <= SMALL_ANSWER ? weighAnswer(answer) : undefined));
   }
 
   groupsOf(userIds: readonly string[]): ReadonlyMap<string, readonly GroupRef[]> {
-    return this.cache.get(`groups ${userIds.join(' ')}`, () => this.loadGroupsOf(userIds), () => userIds.length <= SMALL_ANSWER);
+    return this.cache.get(`groups ${userIds.join(' ')}`, () => this.loadGroupsOf(userIds), (answer) =>
+      userIds.length <= SMALL_ANSWER ? weighAnswer(answer) : undefined,
+    );
   }
 
   private loadGroupsOf(userIds: readonly string[]): Map<string, GroupRef[]> {
