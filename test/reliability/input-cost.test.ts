@@ -43,6 +43,7 @@ const slashes = `${'/'.repeat(BODY_LIMIT - 1)}x`;
 const adversarial: Record<string, () => unknown> = {
   'probe path matcher, 1 MiB of "/" not at the end': () => isProbe(slashes),
   'discovery base URL from a Host with 1 MiB of "/"': () => serviceProviderConfig({ baseUrl: `http://h${slashes}`, maxResults: 100 }),
+  'email check, a 1 MiB domain of dots and a space': () => isEmailAddress(`a@${'.'.repeat(BODY_LIMIT)} `),
   'email check, a 1 MiB domain without a dot': () => isEmailAddress(`a@${'a'.repeat(BODY_LIMIT)}`),
   'email check, 1 MiB of "@"': () => isEmailAddress('@'.repeat(BODY_LIMIT)),
   'attributes list, 1 MiB of "["': () => parseAttributeList(['['.repeat(BODY_LIMIT)], userResource),
@@ -102,7 +103,7 @@ t.test('each input cap is answered with a SCIM 400 that names it, and nothing is
       name: 'a userName of 60 KB',
       method: 'POST',
       path: '/Users',
-      body: userBody(`a@${'a'.repeat(60_000)}`),
+      body: userBody(`a@${'.'.repeat(60_000)} `),
       names: '8,192 characters',
     },
     {
