@@ -72,8 +72,8 @@ export function assertAttributeNameCount(parameter: string, count: number): void
 
 /**
  * The cap on a filter's comparisons and presence tests. Each becomes a term of the store's SQL, and SQLite's
- * planner and program grow with the terms: a 4 KB `pr or …` filter (about 400 terms) compiled to a statement of
- * megabytes (docs/benchmarks.md, "Memory"). IdPs send one to three terms.
+ * planner and program grow with the terms: 4 KB `pr or …` filters (about 270 terms) of varying shapes grew the
+ * process by 200 KB each (docs/decisions.md, "Bounded request cost"). IdPs send one to three terms.
  */
 export function assertFilterTermCount(filter: Filter): void {
   let terms = 0;

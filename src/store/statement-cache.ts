@@ -6,17 +6,16 @@ const DEFAULT_MAX_SQL_CHARACTERS = 64 * 1024;
  * Longer statements are prepared for one use and not kept. better-sqlite3 frees a statement only when V8
  * collects its wrapper, and V8 does not see the native memory behind it; a statement dropped at once dies young
  * and is collected by the next minor GC, whereas one evicted from the cache has usually been promoted and waits
- * for a major GC, which a process with a small heap seldom runs (docs/benchmarks.md, "Memory").
+ * for a major GC, which a process with a small heap seldom runs (docs/decisions.md, "Bounded request cost").
  */
 const MAX_CACHED_SQL_CHARACTERS = 2_048;
 
 /**
- * Prepared statements by SQL text. Filters compile to a bounded set of shapes (values are parameters), so
+ * Prepared statements by SQL text. The filters IdPs send compile to a few shapes (values are parameters), so
  * caching keeps the read path free of re-preparation. Bounded by the total length of the kept SQL rather than a
- * count of statements: a compiled statement's memory grows with its SQL (a 4 KB filter compiles to SQL many times
- * that, and its program to more still; docs/benchmarks.md, "Memory"), so a count alone let hostile filters grow
- * the process by hundreds of MB (issue 15). The least recently used statements go first; a small budget, because
- * the statements IdPs need (point lookups, pages) are a handful.
+ * count of statements, because a compiled statement's memory grows with its SQL: with a count alone, hostile
+ * filters grew the process by hundreds of MB (issue 15). The least recently used statements go first; the budget
+ * is small, because the statements IdPs need (point lookups, pages) are a handful.
  */
 export class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();
