@@ -18,6 +18,7 @@ import { rootSearchRoutes } from './http/routes/root-search.js';
 import { userRoutes } from './http/routes/users.js';
 import type { BridgeMetrics } from './metrics.js';
 import type { AuditTrail } from './provisioning/audit-trail.js';
+import { assertWithinInputLimits } from './scim/input-limits.js';
 import type { GroupService } from './provisioning/groups.js';
 import type { OperationsOverview } from './provisioning/operations-overview.js';
 import type { Readiness } from './provisioning/readiness.js';
@@ -143,6 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           return payload;
         });
         registerAuditHooks(scim, deps.auditTrail);
+        // Caps on every body before any parser sees it (docs/reliability.md, "Input caps").
+        scim.addHook('preValidation', async (request) => assertWithinInputLimits(request.body));
         const bulk = { maxOperations: deps.bulkMaxOperations, maxPayloadSize: deps.bodyLimitBytes };
         await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix, bulk });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };

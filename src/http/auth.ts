@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../scim/errors.js';
+import { withoutTrailingSlashes } from '../scim/trailing-slashes.js';
 
 /** Routes that answer without a token: liveness and readiness probes carry no directory data. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
@@ -10,7 +11,7 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz']);
  * app.ts routerOptions), so no spelling of a probe's path is served without the check deciding it.
  */
 export function isProbe(url: string): boolean {
-  const path = (url.split('?', 1)[0] ?? '').toLowerCase().replace(/\/+$/, '');
+  const path = withoutTrailingSlashes((url.split('?', 1)[0] ?? '').toLowerCase());
   return PROBE_PATHS.has(path);
 }
 

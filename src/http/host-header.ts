@@ -3,13 +3,25 @@ import { ScimError } from '../scim/errors.js';
 import { hasOwnToken, isProbe } from './auth.js';
 
 /**
- * RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host header. Node does so itself with an
- * empty body; the bridge turns that check off (`requireHostHeader: false`) and makes it here, so the 400 carries a
- * SCIM error body like every other answer (RFC 7644 §3.12). HTTP/1.0 has no Host requirement.
+ * A character that cannot appear in `host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2: unreserved, pct-encoded,
+ * sub-delims, and the brackets and colons of an IP literal). One character class, searched once: linear.
+ */
+const NOT_IN_AUTHORITY = /[^A-Za-z0-9\-._~%!$&'()*+,;=:[\]]/;
+
+/**
+ * RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host header, or with an invalid one.
+ * Node does the first itself with an empty body; the bridge turns that check off (`requireHostHeader: false`) and
+ * makes both here, so the 400 carries a SCIM error body like every other answer (RFC 7644 §3.12). The Host header
+ * becomes the base URL of meta.location and $ref (base-url.ts), so a path or spaces must not get in.
+ * HTTP/1.0 has no Host requirement.
  */
 export async function requireHostHeader(request: FastifyRequest): Promise<void> {
-  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+  const host = request.headers.host;
+  if (request.raw.httpVersion === '1.1' && host === undefined) {
     throw ScimError.badRequest('An HTTP/1.1 request must carry a Host header (RFC 9112 §3.2).');
+  }
+  if (host !== undefined && NOT_IN_AUTHORITY.test(host)) {
+    throw ScimError.badRequest('The Host header must be a host name or address with an optional port (RFC 9110 §7.2).');
   }
 }
 

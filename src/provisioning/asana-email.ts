@@ -1,13 +1,12 @@
+import { isEmailAddress as isAddress } from '../scim/email-address.js';
 import { ScimError } from '../scim/errors.js';
 import { isJsonObject } from '../scim/json-value.js';
 import type { ScimResource } from '../scim/resource-input.js';
 import type { UserRecord } from '../store/mapping-store.js';
 
-/** RFC 5322 is looser, but Asana invites by address: something@domain.tld, no spaces. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
+/** An address Asana can invite (src/scim/email-address.ts: a linear scan, not a backtracking pattern). */
 export function isEmailAddress(value: unknown): value is string {
-  return typeof value === 'string' && EMAIL.test(value);
+  return typeof value === 'string' && isAddress(value);
 }
 
 /**

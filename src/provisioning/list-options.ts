@@ -1,6 +1,7 @@
 import { formatAttributeRef, resolveAttributePath } from '../scim/attribute-path.js';
 import { ScimError } from '../scim/errors.js';
 import { parseFilter } from '../scim/filter.js';
+import { assertFilterTermCount } from '../scim/input-limits.js';
 import type { ResourceSchema } from '../scim/schemas.js';
 import type { ListOptions } from '../store/mapping-store.js';
 
@@ -16,6 +17,7 @@ export interface ResourceQuery {
 /** Parses the filter and resolves sortBy against the schemas, for the store. */
 export function toListOptions(query: ResourceQuery, resource: ResourceSchema): ListOptions {
   const filter = query.filter === undefined ? undefined : parseFilter(query.filter, resource);
+  if (filter) assertFilterTermCount(filter);
   let sortBy: string | undefined;
   if (query.sortBy !== undefined) {
     const ref = resolveAttributePath(resource, query.sortBy);

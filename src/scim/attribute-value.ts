@@ -1,6 +1,7 @@
 import { findAttribute, type AttributeDefinition } from './attribute.js';
 import { ScimError } from './errors.js';
 import { normalizeDateTime } from './filter-date-time.js';
+import { assertValueCount } from './input-limits.js';
 import { getIgnoringCase, isJsonObject, type JsonObject } from './json-value.js';
 import { addElements, countPrimary } from './multi-valued.js';
 
@@ -22,6 +23,7 @@ function normalizeMultiValued(def: AttributeDefinition, value: unknown, label: s
   if (value === null || value === undefined) return undefined;
   // A lone value where an array belongs is wrapped: a member as `"value": "id"` (test/idp/entra/groups.json).
   const items = Array.isArray(value) ? value : [value];
+  if (def.maxValues !== undefined) assertValueCount(label, items.length, def.maxValues);
   const list: unknown[] = [];
   const normalized = items.map((item, i) => normalizeSingleValue(def, item, `${label}[${i}]`));
   addElements(

@@ -20,6 +20,8 @@ export interface AttributeDefinition {
   readonly canonicalValues?: readonly string[];
   readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
+  /** For a multi-valued attribute: the most values one resource may hold (docs/reliability.md, "Input caps"). */
+  readonly maxValues?: number;
 }
 
 export interface SchemaDefinition {

@@ -1,5 +1,6 @@
 import type { AttributeDefinition, SchemaDefinition } from './attribute.js';
 import { groupResource, userResource, type ResourceSchema } from './schemas.js';
+import { withoutTrailingSlashes } from './trailing-slashes.js';
 
 /** Discovery schema URNs, RFC 7643 §8.7.2 and §10.2. */
 export const SERVICE_PROVIDER_CONFIG_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
@@ -72,7 +73,7 @@ export interface SchemaDocument {
 
 /** A trailing slash in the configured base URL must not produce `…/v2//Schemas`. */
 function join(baseUrl: string, ...segments: string[]): string {
-  return [baseUrl.replace(/\/+$/, ''), ...segments].join('/');
+  return [withoutTrailingSlashes(baseUrl), ...segments].join('/');
 }
 
 /**

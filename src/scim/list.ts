@@ -1,4 +1,5 @@
 import { ScimError } from './errors.js';
+import { assertAttributeNameCount } from './input-limits.js';
 import { LIST_RESPONSE_SCHEMA, SEARCH_REQUEST_SCHEMA } from './schemas.js';
 
 /** A list request, from a GET query (RFC 7644 §3.4.2) or a POST /.search body (§3.4.3). */
@@ -109,6 +110,8 @@ function toListQuery(
   },
   opts: ListQueryOptions,
 ): ListQuery {
+  assertAttributeNameCount('attributes', fields.attributes?.length ?? 0);
+  assertAttributeNameCount('excludedAttributes', fields.excludedAttributes?.length ?? 0);
   const startIndex = Math.min(Math.max(fields.startIndex ?? 1, 1), Number.MAX_SAFE_INTEGER);
   const count = Math.min(Math.max(fields.count ?? opts.defaultCount, 0), opts.maxCount);
   return {

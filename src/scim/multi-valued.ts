@@ -1,24 +1,24 @@
 import { findAttribute, type AttributeDefinition } from './attribute.js';
-import { isJsonObject, jsonEqual } from './json-value.js';
+import { canonicalJson, isJsonObject } from './json-value.js';
 
-/**
- * Identity of the values of a multi-valued attribute (RFC 7643 §2.4). When the attribute has a `value`
- * sub-attribute, that is the significant one: two elements with the same `value` (compared case-insensitively
- * unless caseExact, RFC 7643 §2.2) are the same element, whatever their other sub-attributes say. Otherwise
- * (addresses) elements are the same when they are equal as JSON.
- */
-export function isSameElement(def: AttributeDefinition, a: unknown, b: unknown): boolean {
-  const keyA = identityKey(def, a);
-  const keyB = identityKey(def, b);
-  return keyA !== undefined || keyB !== undefined ? keyA === keyB : jsonEqual(a, b);
-}
-
-/** The string form of an element's `value`, when it has one; lets large member lists be indexed, not scanned. */
+/** The string form of an element's `value`, when it has one. */
 function identityKey(def: AttributeDefinition, element: unknown): string | undefined {
   const valueDef = findAttribute(def.subAttributes, 'value');
   const value = valueDef && isJsonObject(element) ? element['value'] : undefined;
   if (typeof value !== 'string') return undefined;
   return valueDef?.caseExact ? value : value.toLowerCase();
+}
+
+/**
+ * Identity of the values of a multi-valued attribute (RFC 7643 §2.4), as a Map key. When the attribute has a
+ * `value` sub-attribute, that is the significant one: two elements with the same `value` (compared
+ * case-insensitively unless caseExact, RFC 7643 §2.2) are the same element, whatever their other sub-attributes
+ * say. Otherwise (addresses) elements are the same when they are equal as JSON, key order aside. Keys let lists
+ * be compared with lists in linear time.
+ */
+function elementKey(def: AttributeDefinition, element: unknown): string {
+  const key = identityKey(def, element);
+  return key === undefined ? `json ${canonicalJson(element)}` : `value ${key}`;
 }
 
 /**
@@ -29,16 +29,16 @@ function identityKey(def: AttributeDefinition, element: unknown): string | undef
 export function addElements(def: AttributeDefinition, list: unknown[], added: readonly unknown[]): unknown[] {
   const index = new Map<string, unknown>();
   for (const element of list) {
-    const key = identityKey(def, element);
-    if (key !== undefined && !index.has(key)) index.set(key, element);
+    const key = elementKey(def, element);
+    if (!index.has(key)) index.set(key, element);
   }
   const touched: unknown[] = [];
   for (const value of added) {
-    const key = identityKey(def, value);
-    const existing = key === undefined ? list.find((element) => isSameElement(def, element, value)) : index.get(key);
+    const key = elementKey(def, value);
+    const existing = index.get(key);
     if (existing === undefined) {
       list.push(value);
-      if (key !== undefined) index.set(key, value);
+      index.set(key, value);
       touched.push(value);
     } else {
       if (isJsonObject(existing) && isJsonObject(value)) Object.assign(existing, value);
@@ -48,18 +48,14 @@ export function addElements(def: AttributeDefinition, list: unknown[], added: re
   return touched;
 }
 
-/** The elements of `list` that are none of `removed` (same identity as isSameElement). */
+/** The elements of `list` that are none of `removed` (same identity as elementKey). */
 export function withoutElements(
   def: AttributeDefinition,
   list: readonly unknown[],
   removed: readonly unknown[],
 ): unknown[] {
-  const keys = new Set(removed.map((value) => identityKey(def, value)).filter((key) => key !== undefined));
-  const unkeyed = removed.filter((value) => identityKey(def, value) === undefined);
-  return list.filter((element) => {
-    const key = identityKey(def, element);
-    return key === undefined ? !unkeyed.some((value) => jsonEqual(element, value)) : !keys.has(key);
-  });
+  const keys = new Set(removed.map((value) => elementKey(def, value)));
+  return list.filter((element) => !keys.has(elementKey(def, element)));
 }
 
 export function countPrimary(list: readonly unknown[]): number {

@@ -21,7 +21,7 @@ export function parseAttributeList(
 ): AttributeRef[] | undefined {
   if (names === undefined) return undefined;
   return names.flatMap((raw) => {
-    const name = raw.replace(/\[[^\]]*\]/g, '').trim();
+    const name = withoutValueFilters(raw).trim();
     const whole = splitSchemaUrn(resource, name);
     if (whole !== undefined && whole.rest === '') {
       const schema = whole.extension ? resource.extensions.find((e) => e.id === whole.schema) : resource.core;
@@ -34,6 +34,23 @@ export function parseAttributeList(
     const ref = resolveAttributePath(resource, name);
     return ref === undefined ? [] : [ref];
   });
+}
+
+/**
+ * `raw` without its bracketed value filters (`emails[type eq "work"]` → `emails`). A scan, not
+ * `replace(/\[[^\]]*\]/g, '')`, which rescans the rest from every "[" that has no "]" after it: quadratic, 1.8 s
+ * for 60 KB of "[" (issue 15). An unclosed "[" is kept, as that pattern keeps it.
+ */
+function withoutValueFilters(raw: string): string {
+  let out = '';
+  let from = 0;
+  for (let open = raw.indexOf('['); open !== -1; open = raw.indexOf('[', from)) {
+    const close = raw.indexOf(']', open + 1);
+    if (close === -1) break;
+    out += raw.slice(from, open);
+    from = close + 1;
+  }
+  return out + raw.slice(from);
 }
 
 /** Which parts of one attribute a list of references names. */

@@ -1,4 +1,5 @@
 import { attribute, type AttributeDefinition, type SchemaDefinition } from './attribute.js';
+import { INPUT_LIMITS } from './input-limits.js';
 
 /** Schema URNs, RFC 7643 §8.7. */
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -36,6 +37,7 @@ const commonAttributes: readonly AttributeDefinition[] = [
 function multiValued(name: string, description: string, types: readonly string[]): AttributeDefinition {
   return attribute(name, 'complex', {
     multiValued: true,
+    maxValues: INPUT_LIMITS.maxValuesPerAttribute,
     description,
     subAttributes: [
       attribute('value', 'string'),
@@ -88,6 +90,7 @@ const userAttributes: readonly AttributeDefinition[] = [
   multiValued('phoneNumbers', 'Phone numbers.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
   attribute('addresses', 'complex', {
     multiValued: true,
+    maxValues: INPUT_LIMITS.maxValuesPerAttribute,
     description: 'Physical mailing addresses.',
     subAttributes: [
       attribute('formatted', 'string'),

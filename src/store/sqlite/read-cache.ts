@@ -1,37 +1,77 @@
+import { createHash } from 'node:crypto';
 import type { SqliteContext } from './database.js';
+
+/** What a kept answer may cost, in bytes, at most, all entries together. */
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** A Map entry, its digest key and the entry record, beyond the answer itself. */
+const ENTRY_OVERHEAD_BYTES = 200;
+
+interface Entry {
+  readonly answer: unknown;
+  readonly bytes: number;
+}
 
 /**
  * Answers to small reads, kept between writes: IdPs poll the same lookups (`userName eq "…"`, `GET /Users/{id}`)
  * far more often than a directory changes. Every write through the store clears it, and a commit by any other
  * connection to the file (the reconcile command) shows in `PRAGMA data_version`, which is checked on every read,
- * so an answer is never older than the last committed write. Bounded: it empties itself when full.
+ * so an answer is never older than the last committed write.
+ *
+ * Bounded in bytes, not entries: a key is the SHA-256 of the query (a 4 KB filter compiles to SQL many times that
+ * size, which the key would otherwise hold), and each answer is weighed as it is kept; the oldest answers go first
+ * once the total passes the bound (issue 15: 10,000 distinct expensive queries must not grow the process).
  */
 export class ReadCache {
-  private readonly entries = new Map<string, unknown>();
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
   private dataVersion = -1;
 
   constructor(
     private readonly sql: SqliteContext,
-    private readonly maxEntries = 10_000,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
   ) {}
 
-  /** The kept answer for `key`, else `load()`'s, kept when `keep` says it is small enough to hold. */
-  get<T>(key: string, load: () => T, keep: (answer: T) => boolean): T {
+  /**
+   * The kept answer for `query`, else `load()`'s, kept when `weigh` gives its size in bytes (undefined: too large
+   * to be worth keeping).
+   */
+  get<T>(query: string, load: () => T, weigh: (answer: T) => number | undefined): T {
     const version = this.sql.statements.get('PRAGMA data_version').pluck().get() as number;
     if (version !== this.dataVersion) {
-      this.entries.clear();
+      this.clear();
       this.dataVersion = version;
     }
-    if (this.entries.has(key)) return this.entries.get(key) as T;
+    const key = createHash('sha256').update(query).digest('base64url');
+    const kept = this.entries.get(key);
+    if (kept !== undefined) return kept.answer as T;
     const answer = load();
-    if (keep(answer)) {
-      if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(key, answer);
-    }
+    const weight = weigh(answer);
+    if (weight !== undefined) this.keep(key, { answer, bytes: weight + ENTRY_OVERHEAD_BYTES });
     return answer;
   }
 
   clear(): void {
     this.entries.clear();
+    this.bytes = 0;
   }
+
+  private keep(key: string, entry: Entry): void {
+    if (entry.bytes > this.maxBytes) return;
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    for (const [oldest, { bytes }] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= bytes;
+    }
+  }
+}
+
+/**
+ * An answer's size in bytes, near enough for a bound: its JSON text, two bytes a character (V8 strings), doubled
+ * for the objects that hold it. Maps count as their entries.
+ */
+export function weighAnswer(answer: unknown): number {
+  const text = JSON.stringify(answer, (_key, value: unknown) => (value instanceof Map ? [...value] : value)) ?? '';
+  return text.length * 4;
 }

@@ -2,7 +2,7 @@ import type { GroupRef, ListOptions, ListResult, UserRecord } from '../mapping-s
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
 import { queryPage } from './page-query.js';
-import type { ReadCache } from './read-cache.js';
+import { weighAnswer, type ReadCache } from './read-cache.js';
 import { toUser, userParams, type UserRow } from './rows.js';
 import { sortExpressionFor, userTarget } from './sql-targets.js';
 
@@ -20,7 +20,7 @@ export class UserTable {
     return this.cache.get(`id ${id}`, () => {
       const row = this.sql.statements.get('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
       return row ? toUser(row) : undefined;
-    }, () => true);
+    }, weighAnswer);
   }
 
   byIds(ids: readonly string[]): Map<string, UserRecord> {
@@ -31,6 +31,7 @@ export class UserTable {
   }
 
   list(options: ListOptions): ListResult<UserRecord> {
+    if (!options.filter && !options.sortBy) return this.pageInCreationOrder(options);
     const where = options.filter ? compileFilterToSql(options.filter, userTarget) : { sql: '1', params: [] };
     const direction = options.descending ? 'DESC' : 'ASC';
     // Creation order (rowid) breaks ties, so pages never overlap or skip (RFC 7644 §3.4.2.4).
@@ -41,11 +42,40 @@ export class UserTable {
     return this.cache.get(key, () => {
       const page = queryPage<UserRow>(this.sql, { table: 'users u', alias: 'u', where, order, ...options });
       return { total: page.total, items: page.rows.map(toUser) };
-    }, (answer) => answer.items.length <= SMALL_ANSWER);
+    }, (answer) => (answer.items.length <= SMALL_ANSWER ? weighAnswer(answer) : undefined));
+  }
+
+  /**
+   * The unfiltered list, as IdPs import it (`startIndex=…&count=100` to the end), paged by key instead of OFFSET:
+   * the rowids in creation order are read once from the smallest index and kept by the read cache until the next
+   * write, so a page at any depth is one range scan of `count` rows, and the total is the array's length
+   * (docs/benchmarks.md, "Reads at scale"). An OFFSET page steps over every row before it.
+   */
+  private pageInCreationOrder(options: ListOptions): ListResult<UserRecord> {
+    const rowids = this.cache.get('rowids', () => this.rowidsInCreationOrder(), (ids) => ids.byteLength);
+    const total = rowids.length;
+    const count = Math.max(0, Math.min(Math.trunc(options.count), total - (options.startIndex - 1)));
+    if (count === 0) return { total, items: [] };
+    const first = options.startIndex - 1;
+    const [low, high] = options.descending
+      ? [rowids[total - first - count], rowids[total - first - 1]]
+      : [rowids[first], rowids[first + count - 1]];
+    const rows = this.sql.statements
+      .get(`SELECT * FROM users WHERE rowid BETWEEN ? AND ? ORDER BY rowid ${options.descending ? 'DESC' : 'ASC'}`)
+      .all(low, high) as UserRow[];
+    return { total, items: rows.map(toUser) };
+  }
+
+  /** Read from the userName index, a fraction of the table's size, and sorted here (a numeric typed-array sort). */
+  private rowidsInCreationOrder(): Float64Array {
+    const rowids = this.sql.statements.get('SELECT rowid FROM users INDEXED BY users_user_name').pluck().all() as number[];
+    return Float64Array.from(rowids).sort();
   }
 
   groupsOf(userIds: readonly string[]): ReadonlyMap<string, readonly GroupRef[]> {
-    return this.cache.get(`groups ${userIds.join(' ')}`, () => this.loadGroupsOf(userIds), () => userIds.length <= SMALL_ANSWER);
+    return this.cache.get(`groups ${userIds.join(' ')}`, () => this.loadGroupsOf(userIds), (answer) =>
+      userIds.length <= SMALL_ANSWER ? weighAnswer(answer) : undefined,
+    );
   }
 
   private loadGroupsOf(userIds: readonly string[]): Map<string, GroupRef[]> {

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { UserRecord } from '../../src/store/mapping-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+
+const user = (n: number): UserRecord => ({
+  id: `id-${n}`,
+  userName: `user${n}@example.com`,
+  asanaEmail: `user${n}@example.com`,
+  emailInAsana: null,
+  externalId: null,
+  active: true,
+  asanaGid: null,
+  created: '2026-01-01T00:00:00.000Z',
+  lastModified: '2026-01-01T00:00:00.000Z',
+  version: 1,
+  sync: { state: 'synced', attempts: 0, lastError: null },
+  data: { userName: `user${n}@example.com` },
+});
+
+t.test('unfiltered pages by key equal creation order at every depth, both ways, across writes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-keyset-'));
+  const store = SqliteStore.open(join(dir, 'store.db'));
+  t.teardown(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // userNames in reverse of creation order, so an order by the index would show.
+  for (let n = 30; n >= 1; n--) await store.insertUser(user(n), []);
+  const check = async (label: string) => {
+    const all = (await store.listUsers({ startIndex: 1, count: 1000, descending: false })).items.map((u) => u.id);
+    for (const descending of [false, true]) {
+      const expected = descending ? [...all].reverse() : all;
+      for (let startIndex = 1; startIndex <= all.length + 2; startIndex++) {
+        for (const count of [0, 1, 7]) {
+          const page = await store.listUsers({ startIndex, count, descending });
+          t.equal(page.total, all.length, `${label}: total at ${startIndex}`);
+          t.same(
+            page.items.map((u) => u.id),
+            expected.slice(startIndex - 1, startIndex - 1 + count),
+            `${label}: ${descending ? 'descending' : 'ascending'} page at ${startIndex}, count ${count}`,
+          );
+        }
+      }
+    }
+    return all;
+  };
+  const created = await check('after creation');
+  t.same(created, Array.from({ length: 30 }, (_, i) => `id-${30 - i}`), 'creation order');
+  await store.deleteUser('id-20', 1, []);
+  await store.deleteUser('id-1', 1, []);
+  const after = await check('after deletes');
+  t.equal(after.length, 28);
+  t.notOk(after.includes('id-20'), 'a deleted user is gone from every page');
+});
