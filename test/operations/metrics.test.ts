@@ -51,6 +51,8 @@ t.test('/metrics: its own token, then the named metrics, parsed', async (t) => {
   t.equal(jane.status, 201);
   h.simulator.setFaults({ failNext: { count: 1, status: 429, retryAfterSeconds: 1 } });
   t.equal((await h.request('POST', '/Users', { body: userBody('limited@example.com') })).status, 201);
+  // The 429's invitation is retried after its Retry-After, before Asana starts failing below.
+  t.ok(await h.bridge.runner.drain(10_000));
   await h.request('GET', `/Users/${jane.body.id}`);
   // Someone removes a user by hand in Asana: the reconcile pass finds that drift.
   await fetch(`${h.simulator.url}/workspaces/${h.simulator.workspaceGid}/removeUser`, {
