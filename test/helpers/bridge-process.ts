@@ -6,6 +6,8 @@ import type { AsanaSimulator } from '../../src/asana-simulator/index.js';
 /** The real bridge as a separate process (src/main.ts through tsx), for crash tests. */
 export interface BridgeProcess {
   readonly base: string;
+  /** The SCIM token it accepts (the first of env.SCIM_TOKEN when given). */
+  readonly token: string;
   readonly child: ChildProcess;
   request(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
   /** SIGKILL: no drain, no cleanup — what a crash or an OOM kill does. */
@@ -20,7 +22,7 @@ export async function startBridgeProcess(
   // freePort closes its probe socket before the child binds, so a parallel test can take the port in between:
   // a child that exits before it is ready is started again on another port, and a token of its own tells its
   // answers from those of another test's server that took the port.
-  const token = randomBytes(16).toString('hex');
+  const token = env['SCIM_TOKEN']?.split(',')[0] ?? randomBytes(16).toString('hex');
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -63,6 +65,7 @@ async function becomesReady(child: ChildProcess, origin: string, token: string):
 function handle(origin: string, token: string, child: ChildProcess, exited: Promise<void>): BridgeProcess {
   return {
     base: `${origin}/scim/v2`,
+    token,
     child,
     async request(method, path, body) {
       const response = await fetch(`${origin}/scim/v2${path}`, {

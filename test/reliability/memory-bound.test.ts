@@ -11,7 +11,7 @@ import t from 'tap';
 import { startAsanaSimulator } from '../../src/asana-simulator/index.js';
 import { INPUT_LIMITS } from '../../src/scim/input-limits.js';
 import { startBridgeProcess } from '../helpers/bridge-process.js';
-import { TEST_TOKEN, userBody } from '../helpers/harness.js';
+import { userBody } from '../helpers/harness.js';
 
 const QUERIES = 10_000;
 const WARM_UP = 500;
@@ -76,7 +76,7 @@ t.test('10,000 distinct expensive queries leave the process within a bounded siz
           startIndex: String(1 + (n % 997)),
           count: String(n % 3 === 0 ? 0 : 1 + (n % 5)),
         });
-        const response = await fetch(`${bridge.base}/Users?${query}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+        const response = await fetch(`${bridge.base}/Users?${query}`, { headers: { authorization: `Bearer ${bridge.token}` } });
         await response.arrayBuffer();
         if (response.status !== 200) throw new Error(`query ${n} answered ${response.status}`);
       }

@@ -1,12 +1,12 @@
 /**
- * The attacker of test/reliability/fairness.test.ts, run as a worker thread so that its own work (building 1 MB
+ * The attacker of bench/fairness-bench.ts, run as a worker thread so that its own work (building 1 MB
  * bodies, reading answers) does not delay the measuring client's event loop. Keeps `connections` requests in
  * flight (each sends its next request when the last is answered) until told to stop. Posts 'attacking' once
  * every kind of request has been answered once, and at the end how many it sent and the median time of each kind.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { INPUT_LIMITS } from '../../src/scim/input-limits.js';
-import { userBody } from './harness.js';
+import { INPUT_LIMITS } from '../src/scim/input-limits.js';
+import { userBody } from '../test/helpers/harness.js';
 
 export interface AttackerData {
   readonly origin: string;
