@@ -1,0 +1,378 @@
+import type { FaultOptions } from '../../src/asana-simulator/index.js';
+import { userBody } from '../helpers/harness.js';
+import { BridgeUnderTest, type ScimAnswer } from './bridge-under-test.js';
+import { checkConverged, type Divergence } from './checker.js';
+import { EtagLedger, groupView, syncOf, userView } from './etag-ledger.js';
+import type { Fault, Op } from './ops.js';
+import { userEmail } from './ops.js';
+import { expectedGroup, expectedUser, ReferenceModel } from './reference-model.js';
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** Statuses the bridge answers a write with when Asana refused it while the IdP waited. */
+const REFUSAL_ANSWERS = new Set([400, 402, 403]);
+/** A read sent while a write waits for Asana, to see the versions a write goes through. */
+const PROBE_AFTER_MS = 40;
+
+export interface RunStats {
+  ops: number;
+  skipped: number;
+  writes: number;
+  refusedWrites: number;
+  faults: number;
+  reconciles: number;
+  restarts: number;
+  failedResources: number;
+}
+
+export interface RunResult {
+  readonly divergences: readonly Divergence[];
+  readonly stats: RunStats;
+}
+
+/** One refusal fault: armed at `armedAt`, until the next fault or heal replaced it (`until`). */
+export interface ArmedRefusal {
+  readonly status: number;
+  readonly armedAt: number;
+  until: number;
+}
+
+interface WriteSpec {
+  readonly resourceType: 'User' | 'Group';
+  readonly method: string;
+  readonly path: string;
+  readonly body?: unknown;
+  /** The resource written, when it exists already (for the probe and for judging a refusal). */
+  readonly id?: string;
+  /** What the model becomes if the bridge accepted the write. */
+  readonly accept: (answer: ScimAnswer, at: number) => void;
+  readonly expected: number[];
+}
+
+/**
+ * Runs one sequence against a fresh simulator and bridge, keeping the reference model in step, then heals Asana,
+ * drains the queue and compares. The first divergence found while running stops the sequence (later ones would
+ * only follow from it); the comparison after draining reports all it finds.
+ */
+export async function runSequence(seed: number, ops: readonly Op[], drainMs: number): Promise<RunResult> {
+  const world = await BridgeUnderTest.start(seed);
+  const run = new SequenceRun(world);
+  try {
+    for (const op of ops) {
+      await run.step(op);
+      if (run.divergences.length > 0) break;
+    }
+    await run.finish(drainMs);
+  } finally {
+    await world.close();
+  }
+  return { divergences: run.divergences, stats: run.stats };
+}
+
+class SequenceRun {
+  readonly model = new ReferenceModel();
+  readonly divergences: Divergence[] = [];
+  readonly stats: RunStats = { ops: 0, skipped: 0, writes: 0, refusedWrites: 0, faults: 0, reconciles: 0, restarts: 0, failedResources: 0 };
+  private readonly etags = new EtagLedger();
+  private readonly refusals: ArmedRefusal[] = [];
+  private reconciling: Promise<void> | undefined;
+  private index = 0;
+
+  constructor(private readonly world: BridgeUnderTest) {}
+
+  async step(op: Op): Promise<void> {
+    this.stats.ops += 1;
+    const ran = await this.perform(op);
+    if (!ran) this.stats.skipped += 1;
+    this.index += 1;
+  }
+
+  async finish(drainMs: number): Promise<void> {
+    await this.reconciling;
+    this.heal();
+    if (this.divergences.length > 0) return;
+    const { bridge } = this.world;
+    bridge.runner.wake();
+    const drained = await bridge.runner.drain(drainMs);
+    const queued = drained ? [] : await bridge.store.dueWork(Number.MAX_SAFE_INTEGER, 20);
+    const found = await checkConverged({
+      world: this.world,
+      model: this.model,
+      refusals: this.refusals,
+      drained,
+      queued: queued.map((item) => `${item.work.kind} (${item.lastError ?? 'no error'})`),
+    });
+    this.stats.failedResources = found.failed;
+    this.divergences.push(...found.divergences);
+  }
+
+  private diverge(category: string, detail: string): void {
+    this.divergences.push({ category, detail: `op ${this.index}: ${detail}` });
+  }
+
+  /** False when the operation does not apply to the model's state (its slot is empty or taken). */
+  private async perform(op: Op): Promise<boolean> {
+    const { model } = this;
+    switch (op.op) {
+      case 'createUser': {
+        if (model.users.has(op.slot)) return false;
+        const email = userEmail(op.slot);
+        await this.write({
+          resourceType: 'User',
+          method: 'POST',
+          path: '/Users',
+          body: userBody(email, { active: op.active }),
+          expected: [201],
+          accept: (answer, at) => model.addUser(op.slot, answer.body.id, op.active, null, at),
+        }, { kind: 'User', filter: `userName eq "${email}"`, adopt: (body, at) => model.addUser(op.slot, body.id, body.active, body.title ?? null, at) });
+        return true;
+      }
+      case 'patchTitle':
+      case 'setActive':
+      case 'putUser':
+      case 'deleteUser':
+        return this.userWrite(op);
+      case 'createGroup': {
+        if (model.groups.has(op.slot)) return false;
+        const members = model.idsOf(op.members);
+        await this.write({
+          resourceType: 'Group',
+          method: 'POST',
+          path: '/Groups',
+          body: { schemas: [GROUP_SCHEMA], displayName: op.name, members: members.map((value) => ({ value })) },
+          expected: [201],
+          accept: (answer, at) => model.addGroup(op.slot, answer.body.id, op.name, members, at),
+        }, {
+          kind: 'Group',
+          filter: `displayName eq "${op.name}"`,
+          adopt: (body, at) => model.addGroup(op.slot, body.id, body.displayName, (body.members ?? []).map((m: { value: string }) => m.value), at),
+        });
+        return true;
+      }
+      case 'renameGroup':
+      case 'patchMembers':
+      case 'putGroup':
+      case 'deleteGroup':
+        return this.groupWrite(op);
+      case 'reconcile': {
+        await this.reconciling;
+        const { bridge } = this.world;
+        this.stats.reconciles += 1;
+        // A pass that Asana's faults cut short is not a divergence: the next one (or the queue) does the work.
+        this.reconciling = bridge.reconciler.run('restore').then(() => bridge.runner.wake(), () => undefined);
+        return true;
+      }
+      case 'restart':
+        await this.reconciling;
+        this.reconciling = undefined;
+        this.stats.restarts += 1;
+        await this.world.restart();
+        return true;
+      case 'fault':
+        this.stats.faults += 1;
+        await this.inject(op.fault);
+        return true;
+      case 'heal':
+        this.heal();
+        return true;
+    }
+  }
+
+  private async userWrite(op: Extract<Op, { op: 'patchTitle' | 'setActive' | 'putUser' | 'deleteUser' }>): Promise<boolean> {
+    const user = this.model.users.get(op.slot);
+    if (!user) return false;
+    const path = `/Users/${user.id}`;
+    const patch = (value: Record<string, unknown>) => ({ schemas: [PATCH_OP], Operations: [{ op: 'replace', value }] });
+    switch (op.op) {
+      case 'patchTitle':
+        await this.write({ resourceType: 'User', method: 'PATCH', path, id: user.id, body: patch({ title: op.title }), expected: [200], accept: () => { user.title = op.title; } });
+        break;
+      case 'setActive':
+        await this.write({ resourceType: 'User', method: 'PATCH', path, id: user.id, body: patch({ active: op.active }), expected: [200], accept: () => { user.active = op.active; } });
+        break;
+      case 'putUser': {
+        const active = op.active ?? user.active;
+        await this.write({
+          resourceType: 'User', method: 'PUT', path, id: user.id, body: userBody(user.email, { active, title: op.title }), expected: [200],
+          accept: () => { user.active = active; user.title = op.title; },
+        });
+        break;
+      }
+      case 'deleteUser':
+        await this.write({ resourceType: 'User', method: 'DELETE', path, id: user.id, expected: [204], accept: (_a, at) => this.model.deleteUser(op.slot, at) });
+        break;
+    }
+    return true;
+  }
+
+  private async groupWrite(op: Extract<Op, { op: 'renameGroup' | 'patchMembers' | 'putGroup' | 'deleteGroup' }>): Promise<boolean> {
+    const group = this.model.groups.get(op.slot);
+    if (!group) return false;
+    const path = `/Groups/${group.id}`;
+    const common = { resourceType: 'Group' as const, path, id: group.id };
+    switch (op.op) {
+      case 'renameGroup':
+        await this.write({
+          ...common, method: 'PATCH', expected: [200, 204],
+          body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: op.name }] },
+          accept: () => { group.displayName = op.name; },
+        });
+        break;
+      case 'patchMembers': {
+        const add = this.model.idsOf(op.add);
+        const remove = this.model.idsOf(op.remove);
+        if (add.length + remove.length === 0) return false;
+        const operations = [
+          ...(add.length > 0 ? [{ op: 'add', path: 'members', value: add.map((value) => ({ value })) }] : []),
+          ...remove.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })),
+        ];
+        await this.write({
+          ...common, method: 'PATCH', expected: [200, 204], body: { schemas: [PATCH_OP], Operations: operations },
+          accept: () => {
+            for (const id of add) group.members.add(id);
+            for (const id of remove) group.members.delete(id);
+          },
+        });
+        break;
+      }
+      case 'putGroup': {
+        const members = this.model.idsOf(op.members);
+        const displayName = op.name ?? group.displayName;
+        await this.write({
+          ...common, method: 'PUT', expected: [200],
+          body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) },
+          accept: () => { group.displayName = displayName; group.members = new Set(members); },
+        });
+        break;
+      }
+      case 'deleteGroup':
+        await this.write({ ...common, method: 'DELETE', expected: [204], accept: (_a, at) => this.model.deleteGroup(op.slot, at) });
+        break;
+    }
+    return true;
+  }
+
+  /**
+   * Sends one write (with a read racing it, to see every version it goes through) and keeps the model in step. A
+   * refusal is judged: the bridge must hold the state from before the write, or the written state marked `failed`.
+   */
+  private async write(
+    spec: WriteSpec,
+    created?: { kind: 'User' | 'Group'; filter: string; adopt: (body: any, at: number) => void }, // eslint-disable-line @typescript-eslint/no-explicit-any -- SCIM JSON
+  ): Promise<void> {
+    this.stats.writes += 1;
+    const sentAt = Date.now();
+    const probe = spec.id ? this.probe(spec.resourceType, spec.id) : Promise.resolve();
+    const answer = await this.world.request(spec.method, spec.path, spec.body);
+    await probe;
+    const describe = `${spec.method} ${spec.resourceType} answered ${answer.status}`;
+    if (spec.expected.includes(answer.status)) {
+      spec.accept(answer, sentAt);
+      if (spec.method !== 'DELETE') await this.confirm(spec.resourceType, spec.id ?? answer.body?.id, describe);
+      return;
+    }
+    if (!REFUSAL_ANSWERS.has(answer.status) || this.refusals.length === 0) {
+      this.diverge('unexpected answer', `${describe}: ${JSON.stringify(answer.body)}`);
+      return;
+    }
+    this.stats.refusedWrites += 1;
+    if (created) {
+      const found = await this.world.request('GET', `/${created.kind}s?filter=${encodeURIComponent(created.filter)}`);
+      const resource = found.body?.Resources?.[0];
+      if (resource === undefined) return;
+      if (syncOf(resource).state !== 'failed') {
+        this.diverge('refused but kept', `${describe}, yet the resource exists and says ${syncOf(resource).state}`);
+      }
+      created.adopt(resource, sentAt);
+      return;
+    }
+    const id = spec.id as string;
+    const current = await this.world.request('GET', `/${spec.resourceType}s/${id}`);
+    if (current.status === 404) {
+      this.diverge('refused but kept', `${describe}, yet the resource is gone`);
+      return;
+    }
+    this.recordEtag(spec.resourceType, current);
+    const view = spec.resourceType === 'User' ? userView(current.body) : groupView(current.body);
+    if (view === this.expectedView(spec.resourceType, id)) return;
+    spec.accept(answer, sentAt);
+    if (view !== this.expectedView(spec.resourceType, id)) {
+      this.diverge('refused write left another state', `${describe}; the bridge holds ${view}`);
+    } else if (syncOf(current.body).state !== 'failed') {
+      this.diverge('refused but kept', `${describe}, yet the write was kept and says ${syncOf(current.body).state}`);
+    }
+  }
+
+  private expectedView(resourceType: 'User' | 'Group', id: string): string | undefined {
+    if (resourceType === 'User') {
+      const user = this.model.userById(id);
+      return user && expectedUser(user);
+    }
+    const group = this.model.groupById(id);
+    return group && expectedGroup(group);
+  }
+
+  /** After an accepted write the bridge holds exactly what the model says. */
+  private async confirm(resourceType: 'User' | 'Group', id: string, describe: string): Promise<void> {
+    const current = await this.world.request('GET', `/${resourceType}s/${id}`);
+    this.recordEtag(resourceType, current);
+    const view = resourceType === 'User' ? userView(current.body) : groupView(current.body);
+    const expected = this.expectedView(resourceType, id);
+    if (view !== expected) this.diverge('store differs from the IdP', `${describe}; holds ${view}, expected ${expected}`);
+    if (resourceType === 'Group') {
+      const gid = syncOf(current.body).asanaGid;
+      const group = this.model.groupById(id);
+      if (group && gid) group.asanaGid = gid;
+    }
+  }
+
+  private async probe(resourceType: 'User' | 'Group', id: string): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, PROBE_AFTER_MS));
+    this.recordEtag(resourceType, await this.world.request('GET', `/${resourceType}s/${id}`));
+  }
+
+  private recordEtag(resourceType: 'User' | 'Group', answer: ScimAnswer): void {
+    if (answer.status !== 200) return;
+    const reuse = this.etags.record(resourceType, answer.etag, answer.body);
+    if (reuse) this.diverge('ETag reused', reuse);
+  }
+
+  /** Adds a fault to those still in force (counted faults keep what is left of their count). */
+  private async inject(fault: Fault): Promise<void> {
+    const now = Date.now();
+    const next: FaultOptions = { ...(await this.world.currentFaults()) };
+    switch (fault.kind) {
+      case '5xx':
+        next.failNext = { count: fault.count, status: fault.status };
+        break;
+      case '429':
+        next.failNext = { count: fault.count, status: 429, retryAfterSeconds: fault.retryAfterSeconds };
+        break;
+      case 'refuse':
+        next.failNext = { count: 1, status: fault.status };
+        break;
+      case 'errorRate':
+        next.errorRate = fault.rate;
+        break;
+      case 'latency':
+        next.latencyMs = fault.ms;
+        break;
+      case 'drop':
+        next.dropNext = fault.count;
+        break;
+    }
+    if (fault.kind === '5xx' || fault.kind === '429' || fault.kind === 'refuse') this.disarm(now);
+    if (fault.kind === 'refuse') this.refusals.push({ status: fault.status, armedAt: now, until: Number.POSITIVE_INFINITY });
+    this.world.simulator.setFaults(next);
+  }
+
+  private heal(): void {
+    this.disarm(Date.now());
+    this.world.simulator.clearFaults();
+  }
+
+  private disarm(at: number): void {
+    const last = this.refusals.at(-1);
+    if (last && last.until === Number.POSITIVE_INFINITY) last.until = at;
+  }
+}

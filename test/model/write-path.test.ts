@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { runSequence, type RunResult } from './executor.js';
+import { generateOps } from './generator.js';
+import { describeOps, type Op } from './ops.js';
+import { shrink } from './shrink.js';
+
+/**
+ * Issue 9, the model-based test of the whole write path: seeded random sequences of SCIM writes, reconciliation
+ * passes and restarts, interleaved with Asana faults, each run against a fresh simulator and bridge and a reference
+ * model of what the IdP asked for (test/model/reference-model.ts); after Asana heals and the queue drains, the
+ * checker (checker.ts) compares the model, the bridge and Asana. A failing seed is shrunk to the shortest sequence
+ * that still fails the same way, and printed.
+ *
+ * MODEL_SEED=<n> runs seed n alone (MODEL_SEEDS=<k> runs k seeds from it); MODEL_OPS=<n> sets the length of each
+ * sequence; MODEL_REPLAY=<file.json> replays a printed sequence (a JSON array of operations) with MODEL_SEED.
+ */
+const env = process.env;
+const FIRST_SEED = Number(env['MODEL_SEED'] ?? 1);
+const SEEDS = Number(env['MODEL_SEEDS'] ?? (env['MODEL_SEED'] ? 1 : 60));
+const OPS = Number(env['MODEL_OPS'] ?? 40);
+const PARALLEL = Number(env['MODEL_PARALLEL'] ?? 3);
+const REPLAY = env['MODEL_REPLAY'];
+/** Long enough for the backoff (at most 200 ms here) to retry everything several times after Asana heals. */
+const DRAIN_MS = 5_000;
+/** A failing run is shrunk for at most this long, so that the failure report comes in reasonable time. */
+const SHRINK_MS = 120_000;
+
+t.setTimeout(600_000);
+
+t.test('model-based test: the write path converges to what the IdP asked for, under Asana faults', async (t) => {
+  const started = Date.now();
+  const sequences: Array<{ seed: number; ops: readonly Op[] }> = REPLAY
+    ? [{ seed: FIRST_SEED, ops: JSON.parse(readFileSync(REPLAY, 'utf8')) as Op[] }]
+    : Array.from({ length: SEEDS }, (_, i) => ({ seed: FIRST_SEED + i, ops: generateOps(FIRST_SEED + i, OPS) }));
+
+  const results = new Map<number, RunResult>();
+  let next = 0;
+  const worker = async () => {
+    while (next < sequences.length) {
+      const { seed, ops } = sequences[next++]!;
+      results.set(seed, await runSequence(seed, ops, DRAIN_MS));
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+
+  const all = [...results.values()];
+  const sum = (key: keyof RunResult['stats']) => all.reduce((n, r) => n + r.stats[key], 0);
+  const failing = sequences.filter(({ seed }) => (results.get(seed)?.divergences.length ?? 0) > 0);
+  const figures = {
+    seeds: sequences.length,
+    operations: sum('ops'),
+    skipped: sum('skipped'),
+    writes: sum('writes'),
+    refusedWrites: sum('refusedWrites'),
+    faults: sum('faults'),
+    reconciles: sum('reconciles'),
+    restarts: sum('restarts'),
+    failedResources: sum('failedResources'),
+    failingSeeds: failing.map((s) => s.seed),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  t.comment(`model figures: ${JSON.stringify(figures)}`);
+  t.ok(figures.operations >= (REPLAY || env['MODEL_SEED'] ? 1 : 2_000), 'enough operations ran');
+
+  for (const { seed } of failing) {
+    const first = results.get(seed)!.divergences[0]!;
+    t.fail(`seed ${seed}: ${first.category}: ${first.detail}`);
+  }
+  const worst = failing[0];
+  if (worst === undefined) return;
+  // Shrink the first failing seed: the shortest sequence that still breaks the same promise.
+  const category = results.get(worst.seed)!.divergences[0]!.category;
+  let lastDetail = results.get(worst.seed)!.divergences[0]!.detail;
+  const shrunk = await shrink(
+    worst.ops,
+    async (candidate) => {
+      const found = (await runSequence(worst.seed, candidate, DRAIN_MS)).divergences.find((d) => d.category === category);
+      if (found) lastDetail = found.detail;
+      return found !== undefined;
+    },
+    { until: Date.now() + SHRINK_MS, maxRuns: 150 },
+  );
+  t.comment(
+    `seed ${worst.seed} fails (${category}); shortest sequence found (${shrunk.ops.length} of ${worst.ops.length} ` +
+      `operations, ${shrunk.runs} shrink runs):\n${describeOps(shrunk.ops)}\n  → ${lastDetail}\n` +
+      `replay: save the JSON below to a file and run MODEL_SEED=${worst.seed} MODEL_REPLAY=<file> npx tap test/model/write-path.test.ts\n` +
+      JSON.stringify(shrunk.ops),
+  );
+});
