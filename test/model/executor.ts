@@ -15,6 +15,7 @@ const REFUSAL_ANSWERS = new Set([400, 402, 403]);
 const PROBE_AFTER_MS = 40;
 
 export interface RunStats {
+  /** Operations run; `skipped` ones did not apply (their slot was empty, or taken for a create). */
   ops: number;
   skipped: number;
   writes: number;
@@ -28,6 +29,8 @@ export interface RunStats {
 export interface RunResult {
   readonly divergences: readonly Divergence[];
   readonly stats: RunStats;
+  /** The operations that ran up to the first divergence (the rest were not run), or all of them. */
+  readonly prefix: readonly Op[];
 }
 
 /** One refusal fault: armed at `armedAt`, until the next fault or heal replaced it (`until`). */
@@ -57,16 +60,20 @@ interface WriteSpec {
 export async function runSequence(seed: number, ops: readonly Op[], drainMs: number): Promise<RunResult> {
   const world = await BridgeUnderTest.start(seed);
   const run = new SequenceRun(world);
+  let prefix = ops;
   try {
-    for (const op of ops) {
+    for (const [i, op] of ops.entries()) {
       await run.step(op);
-      if (run.divergences.length > 0) break;
+      if (run.divergences.length > 0) {
+        prefix = ops.slice(0, i + 1);
+        break;
+      }
     }
     await run.finish(drainMs);
   } finally {
     await world.close();
   }
-  return { divergences: run.divergences, stats: run.stats };
+  return { divergences: run.divergences, stats: run.stats, prefix };
 }
 
 class SequenceRun {
@@ -81,9 +88,9 @@ class SequenceRun {
   constructor(private readonly world: BridgeUnderTest) {}
 
   async step(op: Op): Promise<void> {
-    this.stats.ops += 1;
     const ran = await this.perform(op);
-    if (!ran) this.stats.skipped += 1;
+    if (ran) this.stats.ops += 1;
+    else this.stats.skipped += 1;
     this.index += 1;
   }
 
@@ -262,8 +269,9 @@ class SequenceRun {
   ): Promise<void> {
     this.stats.writes += 1;
     const sentAt = Date.now();
-    const probe = spec.id ? this.probe(spec.resourceType, spec.id) : Promise.resolve();
-    const answer = await this.world.request(spec.method, spec.path, spec.body);
+    const request = this.world.request(spec.method, spec.path, spec.body);
+    const probe = spec.id ? this.probe(spec.resourceType, spec.id, request) : Promise.resolve();
+    const answer = await request;
     await probe;
     const describe = `${spec.method} ${spec.resourceType} answered ${answer.status}`;
     if (spec.expected.includes(answer.status)) {
@@ -326,8 +334,15 @@ class SequenceRun {
     }
   }
 
-  private async probe(resourceType: 'User' | 'Group', id: string): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, PROBE_AFTER_MS));
+  /** A read while the write still waits for Asana (a write answered sooner has nothing to show midway). */
+  private async probe(resourceType: 'User' | 'Group', id: string, write: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const due = new Promise<'due'>((resolve) => {
+      timer = setTimeout(() => resolve('due'), PROBE_AFTER_MS);
+    });
+    const first = await Promise.race([due, write.then(() => 'answered', () => 'answered')]);
+    clearTimeout(timer);
+    if (first === 'answered') return;
     this.recordEtag(resourceType, await this.world.request('GET', `/${resourceType}s/${id}`));
   }
 

@@ -74,6 +74,9 @@ function draw(
     }
     roll -= w;
   }
+  // With nobody (or no group) to write to, the IdP creates one instead.
+  if (users.size === 0 && ['patchTitle', 'putUser', 'setActive', 'deleteUser'].includes(kind)) kind = 'createUser';
+  if (groups.size === 0 && ['renameGroup', 'patchMembers', 'putGroup', 'deleteGroup'].includes(kind)) kind = 'createGroup';
   const user = () => slotOf(users, USER_SLOTS, true);
   const group = () => slotOf(groups, GROUP_SLOTS, true);
   // Names carry the operation's index, so each is unique in the sequence and stays the same when shrinking.
@@ -104,6 +107,7 @@ function draw(
     }
     case 'patchMembers': {
       const add = someUsers();
+      if (add.length === 0 && users.size > 0) add.push(random.pick([...users]));
       return { op: 'patchMembers', slot: group(), add, remove: someUsers().filter((u) => !add.includes(u)) };
     }
     case 'putGroup': {

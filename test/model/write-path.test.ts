@@ -19,12 +19,12 @@ const env = process.env;
 const FIRST_SEED = Number(env['MODEL_SEED'] ?? 1);
 const SEEDS = Number(env['MODEL_SEEDS'] ?? (env['MODEL_SEED'] ? 1 : 60));
 const OPS = Number(env['MODEL_OPS'] ?? 40);
-const PARALLEL = Number(env['MODEL_PARALLEL'] ?? 3);
+const PARALLEL = Number(env['MODEL_PARALLEL'] ?? 5);
 const REPLAY = env['MODEL_REPLAY'];
 /** Long enough for the backoff (at most 200 ms here) to retry everything several times after Asana heals. */
-const DRAIN_MS = 5_000;
-/** A failing run is shrunk for at most this long, so that the failure report comes in reasonable time. */
-const SHRINK_MS = 120_000;
+const DRAIN_MS = 3_000;
+/** Failing runs are shrunk for at most this long in all, so that the failure report comes in reasonable time. */
+const SHRINK_MS = 150_000;
 
 t.setTimeout(600_000);
 
@@ -67,24 +67,30 @@ t.test('model-based test: the write path converges to what the IdP asked for, un
     const first = results.get(seed)!.divergences[0]!;
     t.fail(`seed ${seed}: ${first.category}: ${first.detail}`);
   }
-  const worst = failing[0];
-  if (worst === undefined) return;
-  // Shrink the first failing seed: the shortest sequence that still breaks the same promise.
-  const category = results.get(worst.seed)!.divergences[0]!.category;
-  let lastDetail = results.get(worst.seed)!.divergences[0]!.detail;
-  const shrunk = await shrink(
-    worst.ops,
-    async (candidate) => {
-      const found = (await runSequence(worst.seed, candidate, DRAIN_MS)).divergences.find((d) => d.category === category);
-      if (found) lastDetail = found.detail;
-      return found !== undefined;
-    },
-    { until: Date.now() + SHRINK_MS, maxRuns: 150 },
-  );
-  t.comment(
-    `seed ${worst.seed} fails (${category}); shortest sequence found (${shrunk.ops.length} of ${worst.ops.length} ` +
-      `operations, ${shrunk.runs} shrink runs):\n${describeOps(shrunk.ops)}\n  → ${lastDetail}\n` +
-      `replay: save the JSON below to a file and run MODEL_SEED=${worst.seed} MODEL_REPLAY=<file> npx tap test/model/write-path.test.ts\n` +
-      JSON.stringify(shrunk.ops),
-  );
+  // Shrink the first failing seed of each kind of divergence: the shortest sequence that still breaks that promise.
+  const byCategory = new Map<string, { seed: number; ops: readonly Op[] }>();
+  for (const { seed } of failing) {
+    const result = results.get(seed)!;
+    const category = result.divergences[0]!.category;
+    if (!byCategory.has(category)) byCategory.set(category, { seed, ops: result.prefix });
+  }
+  const shrinkUntil = Date.now() + SHRINK_MS;
+  for (const [category, { seed, ops }] of byCategory) {
+    let detail = results.get(seed)!.divergences[0]!.detail;
+    const shrunk = await shrink(
+      ops,
+      async (candidate) => {
+        const found = (await runSequence(seed, candidate, DRAIN_MS)).divergences.find((d) => d.category === category);
+        if (found) detail = found.detail;
+        return found !== undefined;
+      },
+      { until: Math.min(shrinkUntil, Date.now() + SHRINK_MS / byCategory.size), maxRuns: 200, parallel: PARALLEL },
+    );
+    t.comment(
+      `seed ${seed} fails (${category}); shortest sequence found (${shrunk.ops.length} of ${OPS} ` +
+        `operations, ${shrunk.runs} shrink runs):\n${describeOps(shrunk.ops)}\n  → ${detail}\n` +
+        `replay: MODEL_SEED=${seed} MODEL_REPLAY=<file holding the next line> npx tap test/model/write-path.test.ts\n` +
+        JSON.stringify(shrunk.ops),
+    );
+  }
 });
