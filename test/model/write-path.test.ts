@@ -76,6 +76,7 @@ t.test('model-based test: the write path converges to what the IdP asked for, un
   }
   const shrinkUntil = Date.now() + SHRINK_MS;
   for (const [category, { seed, ops }] of byCategory) {
+    const generated = sequences.find((s) => s.seed === seed)!.ops.length;
     let detail = results.get(seed)!.divergences[0]!.detail;
     const shrunk = await shrink(
       ops,
@@ -87,7 +88,7 @@ t.test('model-based test: the write path converges to what the IdP asked for, un
       { until: Math.min(shrinkUntil, Date.now() + SHRINK_MS / byCategory.size), maxRuns: 200, parallel: PARALLEL },
     );
     t.comment(
-      `seed ${seed} fails (${category}); shortest sequence found (${shrunk.ops.length} of ${OPS} ` +
+      `seed ${seed} fails (${category}); shortest sequence found (${shrunk.ops.length} of ${generated} ` +
         `operations, ${shrunk.runs} shrink runs):\n${describeOps(shrunk.ops)}\n  → ${detail}\n` +
         `replay: MODEL_SEED=${seed} MODEL_REPLAY=<file holding the next line> npx tap test/model/write-path.test.ts\n` +
         JSON.stringify(shrunk.ops),
