@@ -113,6 +113,7 @@ export async function checkConverged(input: ConvergenceInput): Promise<{ diverge
   }
 
   if (teams.size > model.groupsEverCreated) {
+    // More teams than groups: a team made twice, or one left behind by a create the IdP was told failed.
     diverge('team created twice', `${teams.size} teams in Asana for ${model.groupsEverCreated} groups ever created`);
   }
   const names = [...teams.values()].map((t) => t.name);
