@@ -4,6 +4,7 @@ import { applyPatch } from '../scim/patch.js';
 import { normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { groupResource } from '../scim/schemas.js';
 import type { AsanaWork, GroupRecord, MappingStore, UserRecord } from '../store/mapping-store.js';
+import { teamKey } from '../store/work-keys.js';
 import { toScimGroup } from './group-resource.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
 import { membershipWork } from './membership-diff.js';
@@ -92,7 +93,7 @@ export class GroupService {
       throw conflictToScim(error, `Group ${group.id}`, 'displayName');
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-    await settleOutcome(outcome, this.deps.store, () =>
+    await settleOutcome(outcome, () =>
       this.deps.store.revertGroup(group.id, undefined, group.version, items.map((i) => i.id)),
     );
     return this.get(group.id, baseUrl);
@@ -141,7 +142,7 @@ export class GroupService {
         throw conflictToScim(error, `Group ${id}`, 'displayName');
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, this.deps.store, () =>
+      await settleOutcome(outcome, () =>
         this.deps.store.revertGroup(id, current, current.version, items.map((i) => i.id)),
       );
       return;
@@ -168,10 +169,13 @@ export class GroupService {
       const after = new Set(memberIds);
       const removed = current.memberIds.filter((m) => !after.has(m));
       const users = new Map([...(await this.requireUsers(added)), ...(await this.deps.store.usersByIds(removed))]);
-      // A rename that does not change the name costs nothing in Asana.
+      const diff = membershipWork(id, current.memberIds, memberIds, users);
+      const retry = await this.retryWork(current, memberIds, displayName);
+      const creating = retry.some((w) => w.kind === 'createTeam');
+      // A rename that does not change the name costs nothing in Asana; a team created now gets the new name.
       const work: AsanaWork[] = [
-        ...(displayName !== current.displayName ? [{ kind: 'renameTeam', groupId: id, name: displayName } as const] : []),
-        ...membershipWork(id, current.memberIds, memberIds, users),
+        ...(displayName !== current.displayName && !creating ? [{ kind: 'renameTeam', groupId: id, name: displayName } as const] : []),
+        ...(retry.length > 0 ? [...retry, ...diff.filter((w) => w.kind === 'removeUserFromTeam')] : diff),
       ];
       const next: GroupRecord = {
         ...current,
@@ -179,7 +183,7 @@ export class GroupService {
         externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
         lastModified: this.now().toISOString(),
         version: current.version + 1,
-        sync: work.length > 0 ? { ...current.sync, state: 'pending' } : current.sync,
+        sync: work.length > 0 ? { state: 'pending', attempts: 0, lastError: null } : current.sync,
         data: groupData(input),
         memberIds,
       };
@@ -191,11 +195,26 @@ export class GroupService {
         throw conflictToScim(error, `Group ${id}`, 'displayName');
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, this.deps.store, () =>
+      await settleOutcome(outcome, () =>
         this.deps.store.revertGroup(id, current, next.version, items.map((i) => i.id)),
       );
       return this.get(id, baseUrl);
     }
+  }
+
+  /**
+   * What the next write of a `failed` group (or of one whose team was never created) queues again: the team's
+   * creation when no team is linked or queued, and every active member's add (Asana's team addUser is idempotent:
+   * a member already in the team costs one call and changes nothing). Empty for a group in good standing.
+   */
+  private async retryWork(current: GroupRecord, memberIds: readonly string[], name: string): Promise<AsanaWork[]> {
+    const noTeam = current.asanaGid === null && (await this.deps.store.oldestWorkId(teamKey(current.id))) === undefined;
+    if (current.sync.state !== 'failed' && !noTeam) return [];
+    const users = await this.deps.store.usersByIds(memberIds);
+    return [
+      ...(noTeam ? [{ kind: 'createTeam', groupId: current.id, name } as const] : []),
+      ...membershipWork(current.id, [], memberIds, users),
+    ];
   }
 
   /** Members must be users the bridge knows: an unknown id is 400 invalidValue and nothing changes. */

@@ -15,12 +15,13 @@ export function membershipWork(
   const has = new Set(after);
   const work: AsanaWork[] = [];
   for (const userId of after) {
-    if (!had.has(userId) && users.get(userId)?.active) work.push({ kind: 'addUserToTeam', groupId, userId });
+    const user = users.get(userId);
+    if (!had.has(userId) && user?.active) work.push({ kind: 'addUserToTeam', groupId, userId, email: user.userName });
   }
   for (const userId of before) {
     const user = users.get(userId);
     if (!has.has(userId) && user?.active) {
-      work.push({ kind: 'removeUserFromTeam', groupId, userId, user: user.asanaGid ?? user.userName });
+      work.push({ kind: 'removeUserFromTeam', groupId, userId, email: user.userName, user: user.asanaGid ?? user.userName });
     }
   }
   return work;

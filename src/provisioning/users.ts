@@ -4,6 +4,7 @@ import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
 import type { AsanaWork, MappingStore, UserRecord } from '../store/mapping-store.js';
+import { personKey } from '../store/work-keys.js';
 import { KeyedLock } from './keyed-lock.js';
 import { settleOutcome } from './settle-outcome.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
@@ -24,6 +25,11 @@ export interface UserServiceDeps {
 export interface UserView {
   readonly resource: Record<string, unknown>;
   readonly version: number;
+}
+
+/** The work that takes a user out of the workspace (by gid once Asana told it, else by email). */
+function removal(user: UserRecord): AsanaWork {
+  return { kind: 'removeUserFromWorkspace', userId: user.id, email: user.userName, user: user.asanaGid ?? user.userName };
 }
 
 /** RFC 5322 is looser, but Asana invites by address and its own SCIM requires userName to be one. */
@@ -81,7 +87,7 @@ export class UserService {
       throw conflictToScim(error, `User ${user.id}`, 'userName');
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-    await settleOutcome(outcome, this.deps.store, () =>
+    await settleOutcome(outcome, () =>
       this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id)),
     );
     return this.get(user.id, baseUrl);
@@ -111,9 +117,7 @@ export class UserService {
       const current = await this.require(id);
       assertIfMatch(ifMatch, current.version, `User ${id}`);
       const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
-      const work: AsanaWork[] = current.active
-        ? [{ kind: 'removeUserFromWorkspace', userId: id, user: current.asanaGid ?? current.userName }]
-        : [];
+      const work: AsanaWork[] = current.active ? [removal(current)] : [];
       let items;
       try {
         items = await this.deps.store.deleteUser(id, current.version, work);
@@ -122,7 +126,7 @@ export class UserService {
         throw conflictToScim(error, `User ${id}`, 'userName');
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, this.deps.store, () =>
+      await settleOutcome(outcome, () =>
         this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id)),
       );
       return;
@@ -148,7 +152,7 @@ export class UserService {
         );
       }
       const active = typeof input['active'] === 'boolean' ? input['active'] : current.active;
-      const work = await this.workForActiveChange(current, active);
+      const work = await this.workFor(current, active);
       const next: UserRecord = {
         ...current,
         userName,
@@ -156,7 +160,7 @@ export class UserService {
         active,
         lastModified: this.now().toISOString(),
         version: current.version + 1,
-        sync: work.length > 0 ? { ...current.sync, state: 'pending' } : current.sync,
+        sync: work.length > 0 ? { state: 'pending', attempts: 0, lastError: null } : current.sync,
         data: { ...input, active },
       };
       let items;
@@ -167,7 +171,7 @@ export class UserService {
         throw conflictToScim(error, `User ${id}`, 'userName');
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, this.deps.store, () =>
+      await settleOutcome(outcome, () =>
         this.deps.store.revertUser(id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id)),
       );
       return this.get(id, baseUrl);
@@ -175,18 +179,21 @@ export class UserService {
   }
 
   /**
-   * active:false removes the user from the workspace (Asana drops their team memberships with it);
-   * active:true invites them again and re-adds them to every team the IdP still lists them in.
+   * The Asana work a write implies. active:false removes the user from the workspace (Asana drops their team
+   * memberships with it); active:true invites them again and re-adds them to every team the IdP still lists them
+   * in. A write that leaves `active` as it is retries what is missing: the invitation of an active user who is
+   * not in Asana (no gid and none queued) or whose last step failed, the removal of an inactive one that failed.
    */
-  private async workForActiveChange(current: UserRecord, active: boolean): Promise<AsanaWork[]> {
-    if (active === current.active) return [];
-    if (!active) {
-      return [{ kind: 'removeUserFromWorkspace', userId: current.id, user: current.asanaGid ?? current.userName }];
-    }
+  private async workFor(current: UserRecord, active: boolean): Promise<AsanaWork[]> {
+    const failed = current.sync.state === 'failed';
+    if (!active) return active !== current.active || failed ? [removal(current)] : [];
+    const notInAsana =
+      !current.asanaGid && (await this.deps.store.oldestWorkId(personKey(current.userName))) === undefined;
+    if (active === current.active && !failed && !notInAsana) return [];
     const groups = (await this.deps.store.groupsOfUsers([current.id])).get(current.id) ?? [];
     return [
       { kind: 'addUserToWorkspace', userId: current.id, email: current.userName },
-      ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id })),
+      ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id, email: current.userName })),
     ];
   }
 

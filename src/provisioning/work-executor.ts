@@ -2,11 +2,22 @@ import { AsanaError } from '../asana/asana-error.js';
 import { paginate } from '../asana/paginate.js';
 import type { AsanaApi } from '../asana/types.js';
 import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
+import { personKey, teamKey } from '../store/work-keys.js';
 
 /** Work that cannot run yet because work it depends on (a user's invitation, a team's creation) is still queued. */
 export class WaitingForDependency extends Error {
   override readonly name = 'WaitingForDependency';
 }
+
+/**
+ * Work whose prerequisite Asana refused (a team that was never created, a person whose invitation failed) and
+ * that nothing queued will bring: it fails like a refusal, so the resource says `failed` instead of waiting.
+ */
+export class PrerequisiteMissing extends Error {
+  override readonly name = 'PrerequisiteMissing';
+}
+
+const NOTHING_LEARNED: WorkEffect = { kind: 'none' };
 
 /** Asana answers 404 when the user or membership is already gone: the removal's goal is reached. */
 async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
@@ -17,7 +28,10 @@ async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
   }
 }
 
-/** Carries one piece of queued work out as exactly one Asana call, and says what Asana taught us. */
+/**
+ * Carries one piece of queued work out as at most one Asana call (none when nothing is left to do: the resource is
+ * gone, the team already linked), and says what Asana taught us.
+ */
 export class WorkExecutor {
   constructor(
     private readonly store: MappingStore,
@@ -34,22 +48,32 @@ export class WorkExecutor {
       }
       case 'removeUserFromWorkspace':
         await ignoreNotFound(this.asana.removeUserForWorkspace(this.workspaceGid, work.user));
-        return { kind: 'none' };
+        return NOTHING_LEARNED;
       case 'createTeam': {
+        // Linked already (a create queued again by a write that raced the first): never a second team.
+        if ((await this.store.teamGidOf(work.groupId)) !== null) return NOTHING_LEARNED;
         const existing = await this.findUnlinkedTeam(work.name);
         if (existing) return { kind: 'teamLinked', groupId: work.groupId, asanaGid: existing };
         const team = await this.asana.createTeam({ name: work.name, organization: this.workspaceGid });
         return { kind: 'teamLinked', groupId: work.groupId, asanaGid: team.gid };
       }
-      case 'renameTeam':
-        await this.asana.updateTeam(await this.teamGid(work.groupId), { name: work.name });
-        return { kind: 'none' };
-      case 'addUserToTeam':
-        await this.asana.addUserForTeam(await this.teamGid(work.groupId), await this.userGid(work.userId));
-        return { kind: 'none' };
-      case 'removeUserFromTeam':
-        await ignoreNotFound(this.asana.removeUserForTeam(await this.teamGid(work.groupId), work.user));
-        return { kind: 'none' };
+      case 'renameTeam': {
+        // The rename runs after the team's creation (one order key), so no team now means none is coming.
+        const team = await this.teamGid(work.groupId, { queuedAhead: false });
+        if (team) await this.asana.updateTeam(team, { name: work.name });
+        return NOTHING_LEARNED;
+      }
+      case 'addUserToTeam': {
+        const team = await this.teamGid(work.groupId, { queuedAhead: true });
+        const user = team && (await this.userGid(work.userId, work.email));
+        if (team && user) await this.asana.addUserForTeam(team, user);
+        return NOTHING_LEARNED;
+      }
+      case 'removeUserFromTeam': {
+        const team = await this.teamGid(work.groupId, { queuedAhead: true });
+        if (team) await ignoreNotFound(this.asana.removeUserForTeam(team, work.user));
+        return NOTHING_LEARNED;
+      }
       default: {
         const never: never = work;
         throw new Error(`unknown work ${JSON.stringify(never)}`);
@@ -73,20 +97,33 @@ export class WorkExecutor {
     return undefined;
   }
 
-  /** The team of a group, also of a deleted one whose clean-up is queued (one indexed read, no member list). */
-  private async teamGid(groupId: string): Promise<string> {
+  /**
+   * The team of a group, also of a deleted one whose clean-up is queued (one indexed read, no member list).
+   * Undefined when there is nothing to do: the group is gone, or it was deleted before its team existed.
+   * `queuedAhead`: the team's creation may still be queued under its own order key (membership work).
+   */
+  private async teamGid(groupId: string, { queuedAhead }: { queuedAhead: boolean }): Promise<string | undefined> {
     const gid = await this.store.teamGidOf(groupId);
-    if (!gid) throw new WaitingForDependency(`the Asana team of group ${groupId} is not created yet`);
-    return gid;
+    if (gid) return gid;
+    if (gid === undefined || !(await this.store.getGroup(groupId))) return undefined;
+    if (queuedAhead && (await this.store.oldestWorkId(teamKey(groupId))) !== undefined) {
+      throw new WaitingForDependency(`the Asana team of group ${groupId} is not created yet`);
+    }
+    throw new PrerequisiteMissing(`the Asana team of group ${groupId} was not created: Asana refused it`);
   }
 
-  /** A team membership needs the user in the workspace first: a queued invitation must run before it. */
-  private async userGid(userId: string): Promise<string> {
-    if ((await this.store.oldestWorkId(`User:${userId}`)) !== undefined) {
+  /**
+   * A team membership needs the person in the workspace first: queued workspace work for them (under any SCIM
+   * record) runs before it. Undefined when there is nothing to do: the user is gone or inactive (Asana keeps
+   * no team membership for someone outside the workspace).
+   */
+  private async userGid(userId: string, email: string): Promise<string | undefined> {
+    if ((await this.store.oldestWorkId(personKey(email))) !== undefined) {
       throw new WaitingForDependency(`user ${userId} has workspace work queued`);
     }
     const user = await this.store.getUser(userId);
-    if (!user?.asanaGid) throw new WaitingForDependency(`user ${userId} is not in Asana yet`);
+    if (!user?.active) return undefined;
+    if (!user.asanaGid) throw new PrerequisiteMissing(`user ${userId} is not in Asana: Asana refused their invitation`);
     return user.asanaGid;
   }
 }

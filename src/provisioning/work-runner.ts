@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AsanaError } from '../asana/asana-error.js';
 import type { MappingStore, WorkItem } from '../store/mapping-store.js';
 import { describeFailure } from './asana-failure.js';
-import { WaitingForDependency, type WorkExecutor } from './work-executor.js';
+import { PrerequisiteMissing, WaitingForDependency, type WorkExecutor } from './work-executor.js';
 
 export interface WorkRunnerOptions {
   readonly store: MappingStore;
@@ -31,18 +31,28 @@ function phaseOf(item: WorkItem): 0 | 1 {
   return item.work.kind === 'addUserToTeam' || item.work.kind === 'removeUserFromTeam' ? 1 : 0;
 }
 
+/**
+ * Whether Asana may have acted on a call that did not succeed. A 429 and a 401 are answered before any work, and
+ * waiting for a dependency sends nothing; a timeout, a dropped connection or a 5xx may have been applied.
+ */
+function mayHaveReachedAsana(error: unknown): boolean {
+  if (error instanceof WaitingForDependency) return false;
+  return !(error instanceof AsanaError && (error.status === 429 || error.status === 401));
+}
+
 /** What became of a request's work by its deadline. */
 export type RunOutcome =
   | { readonly kind: 'synced' }
   | { readonly kind: 'pending' }
   /**
-   * Asana refused `item` for good while the request was still waiting (the item is still queued); `applied`
-   * says whether other items of the request got through.
+   * Asana refused `item` for good while the request was still waiting (the item is already failed); `applied`
+   * says whether other items of the request reached Asana or may have (an unknown outcome counts as applied).
    */
   | { readonly kind: 'refused'; readonly error: AsanaError; readonly item: WorkItem; readonly applied: boolean };
 
 type Refusal = { readonly refused: AsanaError; readonly item: WorkItem };
-type ItemResult = 'done' | 'deferred' | 'skipped' | 'failed' | Refusal;
+/** `skipped`: another runner holds the order key (it may be running this very item) or older work comes first. */
+type ItemResult = 'done' | 'notApplied' | 'unknown' | 'skipped' | 'failed' | Refusal;
 
 /**
  * Drives queued Asana work until Asana agrees: at once for the request that queued it (the fast path), then in a
@@ -69,15 +79,13 @@ export class WorkRunner {
    */
   async runNow(items: readonly WorkItem[], deadlineMs: number): Promise<RunOutcome> {
     if (items.length === 0) return { kind: 'synced' };
-    const waiting = { active: true };
-    const all = this.track(this.runPhases(items, waiting));
+    const all = this.track(this.runPhases(items));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'deadline'>((resolve) => {
       timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     const settled = await Promise.race([all, deadline]);
     clearTimeout(timer);
-    waiting.active = false;
     if (settled === 'deadline') {
       this.wake();
       return { kind: 'pending' };
@@ -85,7 +93,8 @@ export class WorkRunner {
     const results = settled;
     const refusal = results.find((r): r is Refusal => typeof r === 'object');
     if (refusal) {
-      return { kind: 'refused', error: refusal.refused, item: refusal.item, applied: results.includes('done') };
+      const applied = results.some((r) => r === 'done' || r === 'unknown' || r === 'skipped');
+      return { kind: 'refused', error: refusal.refused, item: refusal.item, applied };
     }
     if (results.length === items.length && results.every((r) => r === 'done')) return { kind: 'synced' };
     this.wake();
@@ -97,7 +106,7 @@ export class WorkRunner {
    * workspace and team work first, then memberships. Within a phase, each order key's items run in order and
    * different keys run in parallel. A phase that does not finish leaves the rest to the background loop.
    */
-  private async runPhases(items: readonly WorkItem[], waiting: { active: boolean }): Promise<ItemResult[]> {
+  private async runPhases(items: readonly WorkItem[]): Promise<ItemResult[]> {
     const results: ItemResult[] = [];
     for (const phase of [0, 1]) {
       const byKey = new Map<string, WorkItem[]>();
@@ -107,7 +116,7 @@ export class WorkRunner {
       const chains = [...byKey.values()].map(async (chain) => {
         const chainResults: ItemResult[] = [];
         for (const item of chain) {
-          const result = await this.runOne(item, waiting);
+          const result = await this.runOne(item);
           chainResults.push(result);
           if (result !== 'done') break;
         }
@@ -180,7 +189,11 @@ export class WorkRunner {
     return promise;
   }
 
-  private async runOne(item: WorkItem, waiting?: { active: boolean }): Promise<ItemResult> {
+  /**
+   * Runs one item if it is the oldest of its order key. A refusal is recorded at once (the item leaves the queue
+   * and the resource says `failed`), whether or not a request still waits for it, so it is never sent twice.
+   */
+  private async runOne(item: WorkItem): Promise<ItemResult> {
     const { store, executor, logger } = this.options;
     if (this.busy.has(item.orderKey)) return 'skipped';
     this.busy.add(item.orderKey);
@@ -193,11 +206,10 @@ export class WorkRunner {
         log.debug('asana work done');
         return 'done';
       } catch (error) {
-        if (refusesTheRequest(error)) {
-          if (waiting?.active) return { refused: error, item };
+        if (refusesTheRequest(error) || error instanceof PrerequisiteMissing) {
           await store.failWork(item, describeFailure(error));
-          log.warn({ status: error.status }, 'asana refused queued work');
-          return 'failed';
+          log.warn({ ...(error instanceof AsanaError && { status: error.status }) }, 'asana work failed for good');
+          return error instanceof AsanaError ? { refused: error, item } : 'failed';
         }
         const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;
         // Waiting for a dependency is not Asana failing: look again soon rather than backing off.
@@ -206,7 +218,7 @@ export class WorkRunner {
         await store.deferWork(item, describeFailure(error), this.now() + delay);
         const level = error instanceof AsanaError || error instanceof WaitingForDependency ? 'info' : 'error';
         log[level]({ err: error, attempts: item.attempts + 1, retryInMs: delay }, 'asana work deferred');
-        return 'deferred';
+        return mayHaveReachedAsana(error) ? 'unknown' : 'notApplied';
       }
     } finally {
       this.busy.delete(item.orderKey);

@@ -1,4 +1,5 @@
 import type { Filter } from '../scim/filter-ast.js';
+import type { OrderKey, ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store: the IdP's desired state (the SCIM resources), their Asana gids, their sync state, and the
@@ -42,29 +43,47 @@ export interface GroupRecord extends ResourceMeta {
   readonly memberIds: readonly string[];
 }
 
-/** One Asana call still to make. Work on one resource runs in order; `user` fields are gids or emails. */
+/**
+ * One Asana call still to make; `user` fields are gids or emails. `email` is the person's email (for someone
+ * Asana shows the reconciler only by gid, that gid): work for one person is ordered by it (see work-keys.ts).
+ */
 export type AsanaWork =
   | { readonly kind: 'addUserToWorkspace'; readonly userId: string; readonly email: string }
-  | { readonly kind: 'removeUserFromWorkspace'; readonly userId: string; readonly user: string }
+  | { readonly kind: 'removeUserFromWorkspace'; readonly userId: string; readonly email: string; readonly user: string }
   | { readonly kind: 'createTeam'; readonly groupId: string; readonly name: string }
   | { readonly kind: 'renameTeam'; readonly groupId: string; readonly name: string }
-  | { readonly kind: 'addUserToTeam'; readonly groupId: string; readonly userId: string }
-  | { readonly kind: 'removeUserFromTeam'; readonly groupId: string; readonly userId: string; readonly user: string };
+  | { readonly kind: 'addUserToTeam'; readonly groupId: string; readonly userId: string; readonly email: string }
+  | {
+      readonly kind: 'removeUserFromTeam';
+      readonly groupId: string;
+      readonly userId: string;
+      readonly email: string;
+      readonly user: string;
+    };
 
 export interface WorkItem {
   readonly id: number;
   /** `User:<id>` or `Group:<id>`: the resource whose sync state this work decides. */
-  readonly resourceKey: string;
+  readonly resourceKey: ResourceKey;
   /**
-   * Work with the same order key runs one at a time, oldest first: a user's own work, a team's creation and
-   * renames, and each (team, member) pair. Different keys run in parallel, so a large group push uses the
-   * client's full write concurrency.
+   * Work with the same order key runs one at a time, oldest first: a person's invitations and removals (by
+   * email, across SCIM records), a team's creation and renames, and each (team, person) pair. Different keys run
+   * in parallel, so a large group push uses the client's full write concurrency.
    */
-  readonly orderKey: string;
+  readonly orderKey: OrderKey;
   readonly work: AsanaWork;
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
+}
+
+/**
+ * Work the reconciler decided on from what it read of the store: queued only while every resource it read is
+ * still at the version it read, so a write made during the pass is never undone by a stale decision.
+ */
+export interface RestoreWork {
+  readonly work: AsanaWork;
+  readonly decidedOn: readonly { readonly key: ResourceKey; readonly version: number }[];
 }
 
 /** What a completed call taught us about Asana, stored with its completion. */
@@ -118,11 +137,15 @@ export interface MappingStore {
   insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /** Compare-and-swap on `expectedVersion`; StoreConflict('version' | 'uniqueness' | 'missing'). */
   updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
-  /** Removes the user and their memberships; StoreConflict('version' | 'missing'). */
+  /**
+   * Removes the user and their memberships; StoreConflict('version' | 'missing'). Queued team work for the user
+   * is settled in the same transaction (their removal from the workspace takes them out of every team).
+   */
   deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /**
    * Undoes a write whose Asana work Asana refused: drops the given work items and puts `previous` back
    * (deleting the row when `previous` is undefined, i.e. undoing a create) if the row is still at `writtenVersion`.
+   * The restored row gets a new version: versions only ever increase, so an ETag never names two states.
    * Returns false when a later write got there first (the caller then reports the failure in the sync state).
    */
   revertUser(
@@ -158,18 +181,24 @@ export interface MappingStore {
 
   /** Records the Asana gid of a user found in Asana by the reconciler. */
   linkUser(userId: string, asanaGid: string): Promise<void>;
-  /** Queues work that no resource change implies (the reconciler restoring the IdP's intent). */
-  enqueueWork(work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  /**
+   * Queues work that no resource change implies (the reconciler restoring the IdP's intent), each item only if
+   * the resources it was decided on are unchanged; their sync state becomes `pending`. Returns what was queued.
+   */
+  enqueueRestore(restores: readonly RestoreWork[]): Promise<WorkItem[]>;
 
   /** Work whose time has come: for each order key only its oldest item, so related work runs in order. */
   dueWork(now: number, limit: number): Promise<WorkItem[]>;
   /** True while work is queued for the resource (its Asana side is still moving). */
-  hasQueuedWork(resourceKey: string): Promise<boolean>;
+  hasQueuedWork(resourceKey: ResourceKey): Promise<boolean>;
   /** The id of the oldest queued item with this order key: only that one may run. */
-  oldestWorkId(orderKey: string): Promise<number | undefined>;
+  oldestWorkId(orderKey: OrderKey): Promise<number | undefined>;
   /** Asana agreed: drop the item, record the effect; the resource is `synced` when no work is left for it. */
   completeWork(item: WorkItem, effect: WorkEffect): Promise<void>;
-  /** A retryable failure: try again at `nextAttemptAt`; the resource stays `pending` with the error. */
+  /**
+   * A retryable failure: try again at `nextAttemptAt`. A `pending` resource records the error; a `failed` one
+   * stays `failed` with its refusal (only a new write or a reconcile moves it back to `pending`).
+   */
   deferWork(item: WorkItem, error: string, nextAttemptAt: number): Promise<void>;
   /** Asana refused for good: drop the item; the resource becomes `failed` with the error. */
   failWork(item: WorkItem, error: string): Promise<void>;

@@ -82,4 +82,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX asana_work_due ON asana_work (next_attempt_at);
     `,
   },
+  {
+    version: 2,
+    name: "Asana work ordered by person: every person's work carries the email, order keys by email",
+    // Work queued before this version lacks `email` on removals and team work: the user's userName, else the
+    // `user` the work names (an email or a gid). SQLite's lower() folds ASCII only; emails Asana takes are ASCII.
+    sql: `
+      UPDATE asana_work SET work = json_set(work, '$.email', coalesce(
+          (SELECT user_name FROM users WHERE id = json_extract(asana_work.work, '$.userId')),
+          json_extract(work, '$.user'),
+          json_extract(work, '$.userId')))
+        WHERE json_extract(work, '$.kind') IN ('removeUserFromWorkspace', 'addUserToTeam', 'removeUserFromTeam')
+          AND json_extract(work, '$.email') IS NULL;
+      UPDATE asana_work SET order_key = CASE
+          WHEN json_extract(work, '$.kind') IN ('addUserToWorkspace', 'removeUserFromWorkspace')
+            THEN 'Person:' || lower(json_extract(work, '$.email'))
+          ELSE 'Team:' || json_extract(work, '$.groupId') || ':' || lower(json_extract(work, '$.email'))
+        END
+        WHERE json_extract(work, '$.kind') NOT IN ('createTeam', 'renameTeam');
+    `,
+  },
 ];

@@ -7,6 +7,7 @@ import {
   type ListOptions,
   type ListResult,
   type MappingStore,
+  type RestoreWork,
   type UserRecord,
   type WorkEffect,
   type WorkItem,
@@ -16,6 +17,7 @@ import { GroupTable } from './sqlite/group-table.js';
 import { ReadCache } from './sqlite/read-cache.js';
 import { UserTable } from './sqlite/user-table.js';
 import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
+import type { OrderKey, ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
@@ -76,6 +78,7 @@ export class SqliteStore implements MappingStore {
   async deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.users.delete(id, expectedVersion)) throw this.missingOrVersion(this.users.version(id), id);
+      for (const group of this.work.dropTeamWorkOf(id)) this.work.markStepDone(group);
       return this.work.enqueue(work);
     });
   }
@@ -93,11 +96,11 @@ export class SqliteStore implements MappingStore {
       if (!previous) {
         this.users.delete(id, undefined);
       } else if (current === undefined) {
-        this.users.insert(previous.user);
+        this.users.insert({ ...previous.user, version: previous.user.version + 1 });
         const member = this.sql.statements.get('INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)');
         for (const groupId of previous.groupIds) member.run(groupId, id);
       } else {
-        this.users.update(previous.user, current);
+        this.users.update({ ...previous.user, version: current + 1 }, current);
       }
       return true;
     });
@@ -157,7 +160,7 @@ export class SqliteStore implements MappingStore {
       if (state?.version !== writtenVersion) return false;
       this.work.remove(workIds);
       if (!previous) this.groups.delete(id);
-      else if (state !== undefined) this.groups.update(previous, state.version);
+      else if (state !== undefined) this.groups.update({ ...previous, version: state.version + 1 }, state.version);
       return true;
     });
   }
@@ -166,10 +169,11 @@ export class SqliteStore implements MappingStore {
     this.write(() => this.work.applyEffect({ kind: 'userLinked', userId, asanaGid }));
   }
 
-  async enqueueWork(work: readonly AsanaWork[]): Promise<WorkItem[]> {
+  async enqueueRestore(restores: readonly RestoreWork[]): Promise<WorkItem[]> {
     return this.write(() => {
-      const items = this.work.enqueue(work);
-      for (const item of items) this.work.setSyncState(item.resourceKey, 'pending', 0, 'restoring drift found in Asana');
+      const current = restores.filter((r) => r.decidedOn.every(({ key, version }) => this.versionOf(key) === version));
+      const items = this.work.enqueue(current.map((r) => r.work));
+      for (const key of new Set(items.map((i) => i.resourceKey))) this.work.markPending(key, 'restoring drift found in Asana');
       return items;
     });
   }
@@ -178,11 +182,11 @@ export class SqliteStore implements MappingStore {
     return this.work.due(now, limit);
   }
 
-  async hasQueuedWork(resourceKey: string): Promise<boolean> {
+  async hasQueuedWork(resourceKey: ResourceKey): Promise<boolean> {
     return this.work.hasQueued(resourceKey);
   }
 
-  async oldestWorkId(orderKey: string): Promise<number | undefined> {
+  async oldestWorkId(orderKey: OrderKey): Promise<number | undefined> {
     return this.work.oldestId(orderKey);
   }
 
@@ -195,22 +199,30 @@ export class SqliteStore implements MappingStore {
     });
   }
 
+  // Deferring or failing an item a delete or an undo already settled changes nothing: its resource moved on.
   async deferWork(item: WorkItem, error: string, nextAttemptAt: number): Promise<void> {
     this.write(() => {
-      this.work.defer(item, error, nextAttemptAt);
-      this.work.setSyncState(item.resourceKey, 'pending', item.attempts + 1, error);
+      if (this.work.defer(item, error, nextAttemptAt)) this.work.markDeferred(item.resourceKey, item.attempts + 1, error);
     });
   }
 
   async failWork(item: WorkItem, error: string): Promise<void> {
     this.write(() => {
-      this.work.remove([item.id]);
-      this.work.setSyncState(item.resourceKey, 'failed', item.attempts + 1, error);
+      if (this.work.remove([item.id]) === 0) return;
+      this.work.markFailed(item.resourceKey, item.attempts + 1, error);
       this.purgeTombstone(item.resourceKey);
     });
   }
 
-  private purgeTombstone(resourceKey: string): void {
+  /** The version of a live user or group; undefined when it is gone. */
+  private versionOf(key: ResourceKey): number | undefined {
+    const { table, id } = resourceOf(key);
+    if (table === 'users') return this.users.version(id);
+    const state = this.groups.state(id);
+    return state && !state.deleted ? state.version : undefined;
+  }
+
+  private purgeTombstone(resourceKey: ResourceKey): void {
     const { table, id } = resourceOf(resourceKey);
     if (table === 'groups') this.groups.purgeIfDone(id);
   }

@@ -1,4 +1,5 @@
 import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from '../mapping-store.js';
+import type { OrderKey, ResourceKey } from '../work-keys.js';
 
 /** Row shapes of the tables in migrations.ts and their mapping to the store's records. */
 interface ResourceRow {
@@ -39,8 +40,8 @@ function resourceFields(row: ResourceRow) {
 
 export interface WorkRow {
   id: number;
-  resource_key: string;
-  order_key: string;
+  resource_key: ResourceKey;
+  order_key: OrderKey;
   work: string;
   attempts: number;
   next_attempt_at: number;

@@ -1,5 +1,5 @@
 import type { AsanaWork, WorkEffect, WorkItem } from '../mapping-store.js';
-import { workKeys } from '../work-keys.js';
+import { workKeys, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
 import { toWork, type WorkRow } from './rows.js';
 
@@ -7,14 +7,20 @@ import { toWork, type WorkRow } from './rows.js';
 export class WorkQueue {
   constructor(private readonly sql: SqliteContext) {}
 
+  /** Queues work; a `synced` resource it is for becomes `pending` (a `failed` one keeps its refusal). */
   enqueue(work: readonly AsanaWork[]): WorkItem[] {
     const insert = this.sql.statements.get(
       'INSERT INTO asana_work (resource_key, order_key, work, next_attempt_at) VALUES (?, ?, ?, 0) RETURNING *',
     );
-    return work.map((w) => {
+    const items = work.map((w) => {
       const { resourceKey, orderKey } = workKeys(w);
       return toWork(insert.get(resourceKey, orderKey, JSON.stringify(w)) as WorkRow);
     });
+    for (const resourceKey of new Set(items.map((i) => i.resourceKey))) {
+      const { table, id } = resourceOf(resourceKey);
+      this.sql.statements.get(`UPDATE ${table} SET sync_state = 'pending' WHERE id = ? AND sync_state = 'synced'`).run(id);
+    }
+    return items;
   }
 
   due(now: number, limit: number): WorkItem[] {
@@ -39,14 +45,36 @@ export class WorkQueue {
     return id ?? undefined;
   }
 
-  remove(ids: readonly number[]): void {
-    this.sql.statements.get('DELETE FROM asana_work WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids));
+  /** Drops items; returns how many were still queued (a delete or an undo may have settled them already). */
+  remove(ids: readonly number[]): number {
+    return this.sql.statements
+      .get('DELETE FROM asana_work WHERE id IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify(ids)).changes;
   }
 
-  defer(item: WorkItem, error: string, nextAttemptAt: number): void {
-    this.sql.statements
-      .get('UPDATE asana_work SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
-      .run(error, nextAttemptAt, item.id);
+  /** False when the item is no longer queued. */
+  defer(item: WorkItem, error: string, nextAttemptAt: number): boolean {
+    return (
+      this.sql.statements
+        .get('UPDATE asana_work SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
+        .run(error, nextAttemptAt, item.id).changes > 0
+    );
+  }
+
+  /**
+   * Drops the queued team work of a user being deleted (their removal from the workspace takes them out of every
+   * team, and a team add for someone gone can never succeed); returns the groups whose work changed.
+   */
+  dropTeamWorkOf(userId: string): ResourceKey[] {
+    const keys = this.sql.statements
+      .get(
+        `DELETE FROM asana_work
+         WHERE json_extract(work, '$.kind') IN ('addUserToTeam', 'removeUserFromTeam') AND json_extract(work, '$.userId') = ?
+         RETURNING resource_key`,
+      )
+      .pluck()
+      .all(userId) as ResourceKey[];
+    return [...new Set(keys)];
   }
 
   /** Records what Asana taught us (a gid) on the resource the work was for. */
@@ -58,19 +86,43 @@ export class WorkQueue {
     }
   }
 
-  /** A step failed or was deferred: the resource's sync state says so, with Asana's error. */
-  setSyncState(resourceKey: string, state: 'pending' | 'failed', attempts: number, error: string): void {
+  /** New work was queued for the resource outside a write of it (a reconcile): it is `pending` again. */
+  markPending(resourceKey: ResourceKey, reason: string): void {
     const { table, id } = resourceOf(resourceKey);
     this.sql.statements
-      .get(`UPDATE ${table} SET sync_state = ?, sync_attempts = ?, sync_error = ? WHERE id = ?`)
-      .run(state, attempts, error, id);
+      .get(`UPDATE ${table} SET sync_state = 'pending', sync_attempts = 0, sync_error = ? WHERE id = ?`)
+      .run(reason, id);
+  }
+
+  /**
+   * Asana refused a step: the resource is `failed` with Asana's error until a write or reconcile re-queues. A
+   * resource already `failed` keeps its first error: that refusal is the cause, later failures (its dependents)
+   * the consequence.
+   */
+  markFailed(resourceKey: ResourceKey, attempts: number, error: string): void {
+    const { table, id } = resourceOf(resourceKey);
+    this.sql.statements
+      .get(
+        `UPDATE ${table} SET sync_attempts = ?,
+           sync_error = CASE WHEN sync_state = 'failed' THEN sync_error ELSE ? END, sync_state = 'failed'
+         WHERE id = ?`,
+      )
+      .run(attempts, error, id);
+  }
+
+  /** A step will be retried: a `pending` resource shows the error; a `failed` one keeps its refusal. */
+  markDeferred(resourceKey: ResourceKey, attempts: number, error: string): void {
+    const { table, id } = resourceOf(resourceKey);
+    this.sql.statements
+      .get(`UPDATE ${table} SET sync_attempts = ?, sync_error = ? WHERE id = ? AND sync_state = 'pending'`)
+      .run(attempts, error, id);
   }
 
   /**
    * A step succeeded: the resource is synced once no work is queued for it. A refusal (`failed`) sticks until a
    * later write queues new work, so an admin sees every refusal the IdP was not told about.
    */
-  markStepDone(resourceKey: string): void {
+  markStepDone(resourceKey: ResourceKey): void {
     const { table, id } = resourceOf(resourceKey);
     this.sql.statements
       .get(
@@ -86,7 +138,7 @@ export class WorkQueue {
   }
 }
 
-export function resourceOf(resourceKey: string): { table: 'users' | 'groups'; id: string } {
+export function resourceOf(resourceKey: ResourceKey): { table: 'users' | 'groups'; id: string } {
   const separator = resourceKey.indexOf(':');
   return {
     table: resourceKey.slice(0, separator) === 'Group' ? 'groups' : 'users',
