@@ -57,9 +57,14 @@ interface WriteSpec {
  * drains the queue and compares. The first divergence found while running stops the sequence (later ones would
  * only follow from it); the comparison after draining reports all it finds.
  */
-export async function runSequence(seed: number, ops: readonly Op[], drainMs: number): Promise<RunResult> {
+export async function runSequence(
+  seed: number,
+  ops: readonly Op[],
+  drainMs: number,
+  trace?: (line: string) => void,
+): Promise<RunResult> {
   const world = await BridgeUnderTest.start(seed);
-  const run = new SequenceRun(world);
+  const run = new SequenceRun(world, trace);
   let prefix = ops;
   try {
     for (const [i, op] of ops.entries()) {
@@ -85,7 +90,11 @@ class SequenceRun {
   private reconciling: Promise<void> | undefined;
   private index = 0;
 
-  constructor(private readonly world: BridgeUnderTest) {}
+  constructor(
+    private readonly world: BridgeUnderTest,
+    /** Told every write's answer and the state the bridge then shows, for replaying a failure. */
+    private readonly trace?: (line: string) => void,
+  ) {}
 
   async step(op: Op): Promise<void> {
     const ran = await this.perform(op);
@@ -274,6 +283,11 @@ class SequenceRun {
     const answer = await request;
     await probe;
     const describe = `${spec.method} ${spec.resourceType} answered ${answer.status}`;
+    if (this.trace) {
+      const id = spec.id ?? answer.body?.id;
+      const now = id ? await this.world.request('GET', `/${spec.resourceType}s/${id}`) : undefined;
+      this.trace(`op ${this.index}: ${describe}; then ${now ? `${now.status} ${JSON.stringify(syncOf(now.body))}` : 'nothing to read'}`);
+    }
     if (spec.expected.includes(answer.status)) {
       spec.accept(answer, sentAt);
       if (spec.method !== 'DELETE') await this.confirm(spec.resourceType, spec.id ?? answer.body?.id, describe);

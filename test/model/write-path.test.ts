@@ -13,7 +13,8 @@ import { shrink } from './shrink.js';
  * that still fails the same way, and printed.
  *
  * MODEL_SEED=<n> runs seed n alone (MODEL_SEEDS=<k> runs k seeds from it); MODEL_OPS=<n> sets the length of each
- * sequence; MODEL_REPLAY=<file.json> replays a printed sequence (a JSON array of operations) with MODEL_SEED.
+ * sequence; MODEL_REPLAY=<file.json> replays a printed sequence (a JSON array of operations) with MODEL_SEED;
+ * MODEL_TRACE=1 prints every write's answer and the sync state that follows.
  */
 const env = process.env;
 const FIRST_SEED = Number(env['MODEL_SEED'] ?? 1);
@@ -21,6 +22,7 @@ const SEEDS = Number(env['MODEL_SEEDS'] ?? (env['MODEL_SEED'] ? 1 : 60));
 const OPS = Number(env['MODEL_OPS'] ?? 40);
 const PARALLEL = Number(env['MODEL_PARALLEL'] ?? 5);
 const REPLAY = env['MODEL_REPLAY'];
+const TRACE = env['MODEL_TRACE'] !== undefined;
 /** Long enough for the backoff (at most 200 ms here) to retry everything several times after Asana heals. */
 const DRAIN_MS = 3_000;
 /** Failing runs are shrunk for at most this long in all, so that the failure report comes in reasonable time. */
@@ -39,7 +41,7 @@ t.test('model-based test: the write path converges to what the IdP asked for, un
   const worker = async () => {
     while (next < sequences.length) {
       const { seed, ops } = sequences[next++]!;
-      results.set(seed, await runSequence(seed, ops, DRAIN_MS));
+      results.set(seed, await runSequence(seed, ops, DRAIN_MS, TRACE ? (line) => t.comment(`seed ${seed} ${line}`) : undefined));
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
