@@ -183,7 +183,6 @@ export class GroupService {
         externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
         lastModified: this.now().toISOString(),
         version: current.version + 1,
-        sync: work.length > 0 ? { state: 'pending', attempts: 0, lastError: null } : current.sync,
         data: groupData(input),
         memberIds,
       };

@@ -160,7 +160,6 @@ export class UserService {
         active,
         lastModified: this.now().toISOString(),
         version: current.version + 1,
-        sync: work.length > 0 ? { state: 'pending', attempts: 0, lastError: null } : current.sync,
         data: { ...input, active },
       };
       let items;

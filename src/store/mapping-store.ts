@@ -135,7 +135,11 @@ export interface MappingStore {
   groupsOfUsers(userIds: readonly string[]): Promise<ReadonlyMap<string, readonly GroupRef[]>>;
   /** Throws StoreConflict('uniqueness') when the userName is taken. Returns the queued work. */
   insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]>;
-  /** Compare-and-swap on `expectedVersion`; StoreConflict('version' | 'uniqueness' | 'missing'). */
+  /**
+   * Compare-and-swap on `expectedVersion`; StoreConflict('version' | 'uniqueness' | 'missing'). The record's
+   * asanaGid and sync are not written: they belong to the work queue, which may have moved them since the caller
+   * read the user. Queuing work makes the user `pending`.
+   */
   updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /**
    * Removes the user and their memberships; StoreConflict('version' | 'missing'). Queued team work for the user
@@ -167,7 +171,10 @@ export interface MappingStore {
   isTeamLinked(asanaGid: string): Promise<boolean>;
   /** StoreConflict('uniqueness') when the displayName is taken, ('reference') when a member does not exist. */
   insertGroup(group: GroupRecord, work: readonly AsanaWork[]): Promise<WorkItem[]>;
-  /** Compare-and-swap on `expectedVersion`; memberships become `group.memberIds`. */
+  /**
+   * Compare-and-swap on `expectedVersion`; memberships become `group.memberIds`. Like updateUser, the team gid and
+   * sync state are the work queue's; queuing work makes the group `pending`.
+   */
   updateGroup(group: GroupRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /** Tombstones the group (404 from now on) and queues its Asana clean-up; purged when that work is done. */
   deleteGroup(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;

@@ -17,7 +17,7 @@ import { GroupTable } from './sqlite/group-table.js';
 import { ReadCache } from './sqlite/read-cache.js';
 import { UserTable } from './sqlite/user-table.js';
 import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
-import type { OrderKey, ResourceKey } from './work-keys.js';
+import { groupKey, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
@@ -71,6 +71,7 @@ export class SqliteStore implements MappingStore {
   async updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.users.update(user, expectedVersion)) throw this.missingOrVersion(this.users.version(user.id), user.id);
+      if (work.length > 0) this.work.markPending(userKey(user.id), null);
       return this.work.enqueue(work);
     });
   }
@@ -101,6 +102,7 @@ export class SqliteStore implements MappingStore {
         for (const groupId of previous.groupIds) member.run(groupId, id);
       } else {
         this.users.update({ ...previous.user, version: current + 1 }, current);
+        this.work.restoreSync(userKey(id), previous.user.sync);
       }
       return true;
     });
@@ -136,6 +138,7 @@ export class SqliteStore implements MappingStore {
   async updateGroup(group: GroupRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.groups.update(group, expectedVersion)) throw this.groupConflict(group.id);
+      if (work.length > 0) this.work.markPending(groupKey(group.id), null);
       return this.work.enqueue(work);
     });
   }
@@ -160,7 +163,10 @@ export class SqliteStore implements MappingStore {
       if (state?.version !== writtenVersion) return false;
       this.work.remove(workIds);
       if (!previous) this.groups.delete(id);
-      else if (state !== undefined) this.groups.update({ ...previous, version: state.version + 1 }, state.version);
+      else if (state !== undefined) {
+        this.groups.update({ ...previous, version: state.version + 1 }, state.version);
+        this.work.restoreSync(groupKey(id), previous.sync);
+      }
       return true;
     });
   }

@@ -8,7 +8,9 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 // finished, never retried.
 t.test("a deleted user's queued team add is settled by the delete", async (t) => {
   const h = await startHarness(t, { env: { ASANA_SYNC_DEADLINE_MS: '300' } });
-  const group = (await h.request('POST', '/Groups', { body: { displayName: 'Settled', members: [] } })).body;
+  const created = (await h.request('POST', '/Groups', { body: { displayName: 'Settled', members: [] } })).body;
+  t.ok(await h.bridge.runner.drain(10_000));
+  const group = (await h.request('GET', `/Groups/${created.id}`)).body;
   t.equal(group[SYNC].state, 'synced');
 
   h.simulator.setFaults({ failNext: { count: 100_000, status: 503 } });

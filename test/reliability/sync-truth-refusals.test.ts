@@ -14,7 +14,9 @@ function refuseAfterDeadline(h: Harness, status: number): void {
 // Issue 9 item 3: a refused prerequisite fails its dependents, stays failed, and the next write queues it again.
 t.test('a team creation Asana refuses after the deadline', async (t) => {
   const h = await startHarness(t, { env: { ASANA_SYNC_DEADLINE_MS: '300' } });
-  const a = (await h.request('POST', '/Users', { body: userBody('a@example.com') })).body;
+  const { id } = (await h.request('POST', '/Users', { body: userBody('a@example.com') })).body;
+  t.ok(await h.bridge.runner.drain(10_000));
+  const a = (await h.request('GET', `/Users/${id}`)).body;
   refuseAfterDeadline(h, 403);
   const created = await h.request('POST', '/Groups', { body: { displayName: 'Refused', members: [{ value: a.id }] } });
   t.equal(created.status, 201);

@@ -9,7 +9,9 @@ const FAILED_GROUPS = `/Groups?filter=${encodeURIComponent(`${SYNC}:state eq "fa
 async function setUp(h: Harness) {
   const b = (await h.request('POST', '/Users', { body: userBody('b@example.com') })).body;
   const c = (await h.request('POST', '/Users', { body: userBody('c@example.com') })).body;
-  const group = (await h.request('POST', '/Groups', { body: { displayName: 'Unknown', members: [] } })).body;
+  const created = (await h.request('POST', '/Groups', { body: { displayName: 'Unknown', members: [] } })).body;
+  await h.bridge.runner.drain(10_000);
+  const group = (await h.request('GET', `/Groups/${created.id}`)).body;
   return { b, c, group };
 }
 

@@ -55,13 +55,15 @@ export class GroupTable {
     this.writeMembers(group.id, group.memberIds);
   }
 
-  /** Compare-and-swap on the version of a live group; false when missing, deleted or at another version. */
+  /**
+   * Compare-and-swap on the version of a live group; false when missing, deleted or at another version. The
+   * team gid and the sync state are the work queue's (see WorkQueue): a write that read them earlier keeps them.
+   */
   update(group: GroupRecord, expectedVersion: number): boolean {
     const changed = this.sql.statements
       .get(
-        `UPDATE groups SET display_name = @display_name, external_id = @external_id, asana_gid = @asana_gid,
-           last_modified = @last_modified, version = @version, sync_state = @sync_state,
-           sync_attempts = @sync_attempts, sync_error = @sync_error, data = @data, deleted = 0
+        `UPDATE groups SET display_name = @display_name, external_id = @external_id,
+           last_modified = @last_modified, version = @version, data = @data, deleted = 0
          WHERE id = @id AND version = @expected`,
       )
       .run({ ...groupParams(group), expected: expectedVersion }).changes;

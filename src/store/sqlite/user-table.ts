@@ -84,13 +84,15 @@ export class UserTable {
     this.writeEmails(user);
   }
 
-  /** Compare-and-swap on the version; false when the row is missing or at another version. */
+  /**
+   * Compare-and-swap on the version; false when the row is missing or at another version. The Asana gid and the
+   * sync state are the work queue's (see WorkQueue): a write that read them earlier keeps them as they are now.
+   */
   update(user: UserRecord, expectedVersion: number): boolean {
     const changed = this.sql.statements
       .get(
         `UPDATE users SET user_name = @user_name, external_id = @external_id, active = @active,
-           asana_gid = @asana_gid, last_modified = @last_modified, version = @version, sync_state = @sync_state,
-           sync_attempts = @sync_attempts, sync_error = @sync_error, data = @data
+           last_modified = @last_modified, version = @version, data = @data
          WHERE id = @id AND version = @expected`,
       )
       .run({ ...userParams(user), expected: expectedVersion }).changes;

@@ -1,4 +1,4 @@
-import type { AsanaWork, WorkEffect, WorkItem } from '../mapping-store.js';
+import type { AsanaWork, SyncStatus, WorkEffect, WorkItem } from '../mapping-store.js';
 import { workKeys, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
 import { toWork, type WorkRow } from './rows.js';
@@ -86,8 +86,11 @@ export class WorkQueue {
     }
   }
 
-  /** New work was queued for the resource outside a write of it (a reconcile): it is `pending` again. */
-  markPending(resourceKey: ResourceKey, reason: string): void {
+  /**
+   * A write of the resource queued work, or a reconcile queued work for it: it is `pending` again, whatever it
+   * was (`failed` included: this is the retry the refusal waited for).
+   */
+  markPending(resourceKey: ResourceKey, reason: string | null): void {
     const { table, id } = resourceOf(resourceKey);
     this.sql.statements
       .get(`UPDATE ${table} SET sync_state = 'pending', sync_attempts = 0, sync_error = ? WHERE id = ?`)
@@ -108,6 +111,14 @@ export class WorkQueue {
          WHERE id = ?`,
       )
       .run(attempts, error, id);
+  }
+
+  /** An undo puts back the sync state the resource had before the undone write. */
+  restoreSync(resourceKey: ResourceKey, sync: SyncStatus): void {
+    const { table, id } = resourceOf(resourceKey);
+    this.sql.statements
+      .get(`UPDATE ${table} SET sync_state = ?, sync_attempts = ?, sync_error = ? WHERE id = ?`)
+      .run(sync.state, sync.attempts, sync.lastError, id);
   }
 
   /** A step will be retried: a `pending` resource shows the error; a `failed` one keeps its refusal. */
