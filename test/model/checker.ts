@@ -2,7 +2,7 @@ import type { SimTeam, SimUser } from '../../src/asana-simulator/index.js';
 import { SYNC_SCHEMA } from '../../src/scim/schemas.js';
 import type { BridgeUnderTest } from './bridge-under-test.js';
 import { groupView, syncOf, userView } from './etag-ledger.js';
-import type { ArmedRefusal } from './executor.js';
+import type { ArmedRefusal } from './fault-schedule.js';
 import { expectedGroup, expectedUser, type ModelGroup, type ModelUser, type ReferenceModel } from './reference-model.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- SCIM JSON under test */

@@ -1,14 +1,11 @@
-import type { FaultOptions } from '../../src/asana-simulator/index.js';
-import { userBody } from '../helpers/harness.js';
 import { BridgeUnderTest, type ScimAnswer } from './bridge-under-test.js';
 import { checkConverged, type Divergence } from './checker.js';
 import { EtagLedger, groupView, syncOf, userView } from './etag-ledger.js';
-import type { Fault, Op } from './ops.js';
-import { userEmail } from './ops.js';
+import { FaultSchedule } from './fault-schedule.js';
+import type { Op } from './ops.js';
 import { expectedGroup, expectedUser, ReferenceModel } from './reference-model.js';
+import { writeFor, type WriteSpec } from './scim-writes.js';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 /** Statuses the bridge answers a write with when Asana refused it while the IdP waited. */
 const REFUSAL_ANSWERS = new Set([400, 402, 403]);
 /** A read sent while a write waits for Asana, to see the versions a write goes through. */
@@ -31,25 +28,6 @@ export interface RunResult {
   readonly stats: RunStats;
   /** The operations that ran up to the first divergence (the rest were not run), or all of them. */
   readonly prefix: readonly Op[];
-}
-
-/** One refusal fault: armed at `armedAt`, until the next fault or heal replaced it (`until`). */
-export interface ArmedRefusal {
-  readonly status: number;
-  readonly armedAt: number;
-  until: number;
-}
-
-interface WriteSpec {
-  readonly resourceType: 'User' | 'Group';
-  readonly method: string;
-  readonly path: string;
-  readonly body?: unknown;
-  /** The resource written, when it exists already (for the probe and for judging a refusal). */
-  readonly id?: string;
-  /** What the model becomes if the bridge accepted the write. */
-  readonly accept: (answer: ScimAnswer, at: number) => void;
-  readonly expected: number[];
 }
 
 /**
@@ -86,7 +64,7 @@ class SequenceRun {
   readonly divergences: Divergence[] = [];
   readonly stats: RunStats = { ops: 0, skipped: 0, writes: 0, refusedWrites: 0, faults: 0, reconciles: 0, restarts: 0, failedResources: 0 };
   private readonly etags = new EtagLedger();
-  private readonly refusals: ArmedRefusal[] = [];
+  private readonly faults: FaultSchedule;
   private reconciling: Promise<void> | undefined;
   private index = 0;
 
@@ -94,7 +72,9 @@ class SequenceRun {
     private readonly world: BridgeUnderTest,
     /** Told every write's answer and the state the bridge then shows, for replaying a failure. */
     private readonly trace?: (line: string) => void,
-  ) {}
+  ) {
+    this.faults = new FaultSchedule(world);
+  }
 
   async step(op: Op): Promise<void> {
     const ran = await this.perform(op);
@@ -105,7 +85,7 @@ class SequenceRun {
 
   async finish(drainMs: number): Promise<void> {
     await this.reconciling;
-    this.heal();
+    this.faults.heal();
     if (this.divergences.length > 0) return;
     const { bridge } = this.world;
     bridge.runner.wake();
@@ -114,7 +94,7 @@ class SequenceRun {
     const found = await checkConverged({
       world: this.world,
       model: this.model,
-      refusals: this.refusals,
+      refusals: this.faults.refusals,
       drained,
       queued: queued.map((item) => `${item.work.kind} (${item.lastError ?? 'no error'})`),
     });
@@ -128,48 +108,7 @@ class SequenceRun {
 
   /** False when the operation does not apply to the model's state (its slot is empty or taken). */
   private async perform(op: Op): Promise<boolean> {
-    const { model } = this;
     switch (op.op) {
-      case 'createUser': {
-        if (model.users.has(op.slot)) return false;
-        const email = userEmail(op.slot);
-        await this.write({
-          resourceType: 'User',
-          method: 'POST',
-          path: '/Users',
-          body: userBody(email, { active: op.active }),
-          expected: [201],
-          accept: (answer, at) => model.addUser(op.slot, answer.body.id, op.active, null, at),
-        }, { kind: 'User', filter: `userName eq "${email}"`, adopt: (body, at) => model.addUser(op.slot, body.id, body.active, body.title ?? null, at) });
-        return true;
-      }
-      case 'patchTitle':
-      case 'setActive':
-      case 'putUser':
-      case 'deleteUser':
-        return this.userWrite(op);
-      case 'createGroup': {
-        if (model.groups.has(op.slot)) return false;
-        const members = model.idsOf(op.members);
-        await this.write({
-          resourceType: 'Group',
-          method: 'POST',
-          path: '/Groups',
-          body: { schemas: [GROUP_SCHEMA], displayName: op.name, members: members.map((value) => ({ value })) },
-          expected: [201],
-          accept: (answer, at) => model.addGroup(op.slot, answer.body.id, op.name, members, at),
-        }, {
-          kind: 'Group',
-          filter: `displayName eq "${op.name}"`,
-          adopt: (body, at) => model.addGroup(op.slot, body.id, body.displayName, (body.members ?? []).map((m: { value: string }) => m.value), at),
-        });
-        return true;
-      }
-      case 'renameGroup':
-      case 'patchMembers':
-      case 'putGroup':
-      case 'deleteGroup':
-        return this.groupWrite(op);
       case 'reconcile': {
         await this.reconciling;
         const { bridge } = this.world;
@@ -186,96 +125,24 @@ class SequenceRun {
         return true;
       case 'fault':
         this.stats.faults += 1;
-        await this.inject(op.fault);
+        await this.faults.inject(op.fault);
         return true;
       case 'heal':
-        this.heal();
+        this.faults.heal();
         return true;
-    }
-  }
-
-  private async userWrite(op: Extract<Op, { op: 'patchTitle' | 'setActive' | 'putUser' | 'deleteUser' }>): Promise<boolean> {
-    const user = this.model.users.get(op.slot);
-    if (!user) return false;
-    const path = `/Users/${user.id}`;
-    const patch = (value: Record<string, unknown>) => ({ schemas: [PATCH_OP], Operations: [{ op: 'replace', value }] });
-    switch (op.op) {
-      case 'patchTitle':
-        await this.write({ resourceType: 'User', method: 'PATCH', path, id: user.id, body: patch({ title: op.title }), expected: [200], accept: () => { user.title = op.title; } });
-        break;
-      case 'setActive':
-        await this.write({ resourceType: 'User', method: 'PATCH', path, id: user.id, body: patch({ active: op.active }), expected: [200], accept: () => { user.active = op.active; } });
-        break;
-      case 'putUser': {
-        const active = op.active ?? user.active;
-        await this.write({
-          resourceType: 'User', method: 'PUT', path, id: user.id, body: userBody(user.email, { active, title: op.title }), expected: [200],
-          accept: () => { user.active = active; user.title = op.title; },
-        });
-        break;
+      default: {
+        const spec = writeFor(this.model, op);
+        if (spec) await this.write(spec);
+        return spec !== undefined;
       }
-      case 'deleteUser':
-        await this.write({ resourceType: 'User', method: 'DELETE', path, id: user.id, expected: [204], accept: (_a, at) => this.model.deleteUser(op.slot, at) });
-        break;
     }
-    return true;
-  }
-
-  private async groupWrite(op: Extract<Op, { op: 'renameGroup' | 'patchMembers' | 'putGroup' | 'deleteGroup' }>): Promise<boolean> {
-    const group = this.model.groups.get(op.slot);
-    if (!group) return false;
-    const path = `/Groups/${group.id}`;
-    const common = { resourceType: 'Group' as const, path, id: group.id };
-    switch (op.op) {
-      case 'renameGroup':
-        await this.write({
-          ...common, method: 'PATCH', expected: [200, 204],
-          body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: op.name }] },
-          accept: () => { group.displayName = op.name; },
-        });
-        break;
-      case 'patchMembers': {
-        const add = this.model.idsOf(op.add);
-        const remove = this.model.idsOf(op.remove);
-        if (add.length + remove.length === 0) return false;
-        const operations = [
-          ...(add.length > 0 ? [{ op: 'add', path: 'members', value: add.map((value) => ({ value })) }] : []),
-          ...remove.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })),
-        ];
-        await this.write({
-          ...common, method: 'PATCH', expected: [200, 204], body: { schemas: [PATCH_OP], Operations: operations },
-          accept: () => {
-            for (const id of add) group.members.add(id);
-            for (const id of remove) group.members.delete(id);
-          },
-        });
-        break;
-      }
-      case 'putGroup': {
-        const members = this.model.idsOf(op.members);
-        const displayName = op.name ?? group.displayName;
-        await this.write({
-          ...common, method: 'PUT', expected: [200],
-          body: { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) },
-          accept: () => { group.displayName = displayName; group.members = new Set(members); },
-        });
-        break;
-      }
-      case 'deleteGroup':
-        await this.write({ ...common, method: 'DELETE', expected: [204], accept: (_a, at) => this.model.deleteGroup(op.slot, at) });
-        break;
-    }
-    return true;
   }
 
   /**
    * Sends one write (with a read racing it, to see every version it goes through) and keeps the model in step. A
    * refusal is judged: the bridge must hold the state from before the write, or the written state marked `failed`.
    */
-  private async write(
-    spec: WriteSpec,
-    created?: { kind: 'User' | 'Group'; filter: string; adopt: (body: any, at: number) => void }, // eslint-disable-line @typescript-eslint/no-explicit-any -- SCIM JSON
-  ): Promise<void> {
+  private async write(spec: WriteSpec): Promise<void> {
     this.stats.writes += 1;
     const sentAt = Date.now();
     const request = this.world.request(spec.method, spec.path, spec.body);
@@ -293,13 +160,14 @@ class SequenceRun {
       if (spec.method !== 'DELETE') await this.confirm(spec.resourceType, spec.id ?? answer.body?.id, describe);
       return;
     }
-    if (!REFUSAL_ANSWERS.has(answer.status) || this.refusals.length === 0) {
+    if (!REFUSAL_ANSWERS.has(answer.status) || this.faults.refusals.length === 0) {
       this.diverge('unexpected answer', `${describe}: ${JSON.stringify(answer.body)}`);
       return;
     }
     this.stats.refusedWrites += 1;
+    const { created } = spec;
     if (created) {
-      const found = await this.world.request('GET', `/${created.kind}s?filter=${encodeURIComponent(created.filter)}`);
+      const found = await this.world.request('GET', `/${spec.resourceType}s?filter=${encodeURIComponent(created.filter)}`);
       const resource = found.body?.Resources?.[0];
       if (resource === undefined) return;
       if (syncOf(resource).state !== 'failed') {
@@ -364,44 +232,5 @@ class SequenceRun {
     if (answer.status !== 200) return;
     const reuse = this.etags.record(resourceType, answer.etag, answer.body);
     if (reuse) this.diverge('ETag reused', reuse);
-  }
-
-  /** Adds a fault to those still in force (counted faults keep what is left of their count). */
-  private async inject(fault: Fault): Promise<void> {
-    const now = Date.now();
-    const next: FaultOptions = { ...(await this.world.currentFaults()) };
-    switch (fault.kind) {
-      case '5xx':
-        next.failNext = { count: fault.count, status: fault.status };
-        break;
-      case '429':
-        next.failNext = { count: fault.count, status: 429, retryAfterSeconds: fault.retryAfterSeconds };
-        break;
-      case 'refuse':
-        next.failNext = { count: 1, status: fault.status };
-        break;
-      case 'errorRate':
-        next.errorRate = fault.rate;
-        break;
-      case 'latency':
-        next.latencyMs = fault.ms;
-        break;
-      case 'drop':
-        next.dropNext = fault.count;
-        break;
-    }
-    if (fault.kind === '5xx' || fault.kind === '429' || fault.kind === 'refuse') this.disarm(now);
-    if (fault.kind === 'refuse') this.refusals.push({ status: fault.status, armedAt: now, until: Number.POSITIVE_INFINITY });
-    this.world.simulator.setFaults(next);
-  }
-
-  private heal(): void {
-    this.disarm(Date.now());
-    this.world.simulator.clearFaults();
-  }
-
-  private disarm(at: number): void {
-    const last = this.refusals.at(-1);
-    if (last && last.until === Number.POSITIVE_INFINITY) last.until = at;
   }
 }
