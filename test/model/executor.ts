@@ -156,8 +156,13 @@ class SequenceRun {
       this.trace(`op ${this.index}: ${describe}; then ${now ? `${now.status} ${JSON.stringify(syncOf(now.body))}` : 'nothing to read'}`);
     }
     if (spec.expected.includes(answer.status)) {
+      // Deleting a user removes them from their groups (RFC 7644 §3.6), which changes those groups too.
+      const touched = spec.resourceType === 'User' && spec.method === 'DELETE'
+        ? [...this.model.groups.values()].filter((g) => g.members.has(spec.id as string)).map((g) => g.id)
+        : [];
       spec.accept(answer, sentAt);
       if (spec.method !== 'DELETE') await this.confirm(spec.resourceType, spec.id ?? answer.body?.id, describe);
+      for (const groupId of touched) await this.confirm('Group', groupId, describe);
       return;
     }
     if (!REFUSAL_ANSWERS.has(answer.status) || this.faults.refusals.length === 0) {
