@@ -10,6 +10,7 @@ import { writeFor, type WriteSpec } from './scim-writes.js';
 const REFUSAL_ANSWERS = new Set([400, 402, 403]);
 /** A read sent while a write waits for Asana, to see the versions a write goes through. */
 const PROBE_AFTER_MS = 40;
+const ETAG_REUSED = 'ETag reused';
 
 export interface RunStats {
   /** Operations run; `skipped` ones did not apply (their slot was empty, or taken for a create). */
@@ -32,8 +33,8 @@ export interface RunResult {
 
 /**
  * Runs one sequence against a fresh simulator and bridge, keeping the reference model in step, then heals Asana,
- * drains the queue and compares. The first divergence found while running stops the sequence (later ones would
- * only follow from it); the comparison after draining reports all it finds.
+ * drains the queue and compares. A divergence found while running stops the sequence (later ones would only follow
+ * from it; see stopped()); the comparison after draining reports all it finds.
  */
 export async function runSequence(
   seed: number,
@@ -47,10 +48,8 @@ export async function runSequence(
   try {
     for (const [i, op] of ops.entries()) {
       await run.step(op);
-      if (run.divergences.length > 0) {
-        prefix = ops.slice(0, i + 1);
-        break;
-      }
+      if (run.divergences.length > 0 && prefix === ops) prefix = ops.slice(0, i + 1);
+      if (run.stopped()) break;
     }
     await run.finish(drainMs);
   } finally {
@@ -86,7 +85,7 @@ class SequenceRun {
   async finish(drainMs: number): Promise<void> {
     await this.reconciling;
     this.faults.heal();
-    if (this.divergences.length > 0) return;
+    if (this.stopped()) return;
     const { bridge } = this.world;
     bridge.runner.wake();
     const drained = await bridge.runner.drain(drainMs);
@@ -100,6 +99,14 @@ class SequenceRun {
     });
     this.stats.failedResources = found.failed;
     this.divergences.push(...found.divergences);
+  }
+
+  /**
+   * A divergence leaves the model unsure of the bridge's state, so the sequence stops, except for a reused ETag:
+   * the state itself is as the model says, and going on shows what else the sequence finds.
+   */
+  stopped(): boolean {
+    return this.divergences.some((d) => d.category !== ETAG_REUSED);
   }
 
   private diverge(category: string, detail: string): void {
@@ -236,6 +243,6 @@ class SequenceRun {
   private recordEtag(resourceType: 'User' | 'Group', answer: ScimAnswer): void {
     if (answer.status !== 200) return;
     const reuse = this.etags.record(resourceType, answer.etag, answer.body);
-    if (reuse) this.diverge('ETag reused', reuse);
+    if (reuse) this.diverge(ETAG_REUSED, reuse);
   }
 }
