@@ -29,14 +29,14 @@ t.test('queued work of a version-1 database moves to person order keys', async (
   const store = SqliteStore.open(path);
   t.teardown(() => store.close());
   t.equal(await store.oldestWorkId('Person:bob@example.com'), 1, "the old record's removal comes first for bob");
+  t.equal(await store.oldestWorkId('Team:g1:bob@example.com'), 3, 'the team add is keyed by team and person');
   const due = await store.dueWork(Number.MAX_SAFE_INTEGER, 10);
   t.same(
     due.map((item) => [item.orderKey, item.work]),
     [
       ['Person:bob@example.com', { kind: 'removeUserFromWorkspace', userId: 'u0', user: 'bob@example.com', email: 'bob@example.com' }],
-      ['Team:g1:bob@example.com', { kind: 'addUserToTeam', groupId: 'g1', userId: 'u1', email: 'Bob@Example.com' }],
       ['Team:g1', { kind: 'createTeam', groupId: 'g1', name: 'Eng' }],
     ],
-    "one person's work runs one item at a time: the invitation waits behind the removal",
+    "bob's invitation waits behind the old removal; the team add waits for the team and for bob",
   );
 });

@@ -23,12 +23,24 @@ export class WorkQueue {
     return items;
   }
 
+  /**
+   * The oldest item of each order key, when its time has come. Team membership work is not due while its team's
+   * creation (or rename) or its person's workspace work is queued: it would only wait, so it is not woken to poll
+   * (a large group behind an unreachable team would otherwise write the queue once a second per member). Its
+   * keys are `Team:<group>:<person>`, so the person's key is what follows the group.
+   */
   due(now: number, limit: number): WorkItem[] {
     const rows = this.sql.statements
       .get(
-        `SELECT w.* FROM asana_work w
-         WHERE w.id IN (SELECT min(id) FROM asana_work GROUP BY order_key) AND w.next_attempt_at <= ?
-         ORDER BY w.next_attempt_at, w.id LIMIT ?`,
+        `WITH heads AS (
+           SELECT w.*, json_extract(w.work, '$.kind') AS kind, 'Team:' || json_extract(w.work, '$.groupId') AS team
+           FROM asana_work w
+           WHERE w.id IN (SELECT min(id) FROM asana_work GROUP BY order_key) AND w.next_attempt_at <= ?)
+         SELECT id, resource_key, order_key, work, attempts, next_attempt_at, last_error FROM heads h
+         WHERE h.kind NOT IN ('addUserToTeam', 'removeUserFromTeam') OR NOT EXISTS (
+           SELECT 1 FROM asana_work p
+           WHERE p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))
+         ORDER BY next_attempt_at, id LIMIT ?`,
       )
       .all(now, limit) as WorkRow[];
     return rows.map(toWork);
