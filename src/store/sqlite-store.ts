@@ -76,9 +76,11 @@ export class SqliteStore implements MappingStore {
     });
   }
 
-  async deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
+  async deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[], at: string): Promise<WorkItem[]> {
     return this.write(() => {
+      const groups = this.groups.groupsOfMember(id);
       if (!this.users.delete(id, expectedVersion)) throw this.missingOrVersion(this.users.version(id), id);
+      this.groups.touch(groups, at);
       for (const group of this.work.dropTeamWorkOf(id)) this.work.markStepDone(group);
       return this.work.enqueue(work);
     });
@@ -89,6 +91,7 @@ export class SqliteStore implements MappingStore {
     previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
     writtenVersion: number | undefined,
     workIds: readonly number[],
+    at: string,
   ): Promise<boolean> {
     return this.write(() => {
       const current = this.users.version(id);
@@ -99,7 +102,9 @@ export class SqliteStore implements MappingStore {
       } else if (current === undefined) {
         this.users.insert({ ...previous.user, version: previous.user.version + 1 });
         const member = this.sql.statements.get('INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)');
-        for (const groupId of previous.groupIds) member.run(groupId, id);
+        const live = previous.groupIds.filter((groupId) => this.groups.state(groupId)?.deleted === false);
+        for (const groupId of live) member.run(groupId, id);
+        this.groups.touch(live, at);
       } else {
         this.users.update({ ...previous.user, version: current + 1 }, current);
         this.work.restoreSync(userKey(id), previous.user.sync);

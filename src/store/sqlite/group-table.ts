@@ -80,6 +80,27 @@ export class GroupTable {
     return changed > 0;
   }
 
+  /** The live groups a user is a member of. */
+  groupsOfMember(userId: string): string[] {
+    return this.sql.statements
+      .get('SELECT gm.group_id FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ? AND g.deleted = 0')
+      .pluck()
+      .all(userId) as string[];
+  }
+
+  /**
+   * Live groups whose member list changed without a write of their own (a member deleted, or such a delete
+   * undone): a new version, so one ETag never names two member lists.
+   */
+  touch(ids: readonly string[], at: string): void {
+    this.sql.statements
+      .get(
+        `UPDATE groups SET version = version + 1, last_modified = ?
+         WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0`,
+      )
+      .run(at, JSON.stringify(ids));
+  }
+
   /** Drops a tombstone once no work refers to it any more. */
   purgeIfDone(id: string): void {
     this.sql.statements
