@@ -165,13 +165,25 @@ export class SqliteStore implements MappingStore {
   ): Promise<boolean> {
     return this.write(() => {
       const state = this.groups.state(id);
-      if (state?.version !== writtenVersion) return false;
+      // An undone delete whose refused clean-up was its last work: the refusal purged the tombstone, and the
+      // group comes back from `previous` (a group id is never reused, so nothing else can have written it).
+      const purged = state === undefined && previous !== undefined && previous.version === writtenVersion;
+      if (state?.version !== writtenVersion && !purged) return false;
       this.work.remove(workIds);
-      if (!previous) this.groups.delete(id);
-      else if (state !== undefined) {
-        this.groups.update({ ...previous, version: state.version + 1 }, state.version);
-        this.work.restoreSync(groupKey(id), previous.sync);
+      if (!previous) {
+        this.groups.delete(id);
+        return true;
       }
+      // Members deleted meanwhile are not given back.
+      const users = this.users.byIds(previous.memberIds);
+      const restored = {
+        ...previous,
+        version: (state?.version ?? previous.version) + 1,
+        memberIds: previous.memberIds.filter((m) => users.has(m)),
+      };
+      if (state === undefined) this.groups.insert(restored);
+      else this.groups.update(restored, state.version);
+      this.work.restoreSync(groupKey(id), previous.sync);
       return true;
     });
   }
