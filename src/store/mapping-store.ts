@@ -178,6 +178,8 @@ export interface MappingStore {
   usersByIds(ids: readonly string[]): Promise<ReadonlyMap<string, UserRecord>>;
   /** The Asana team gid of a group (null before its team exists), also of a deleted group's tombstone. */
   teamGidOf(groupId: string): Promise<string | null | undefined>;
+  /** True when the live group lists the user as a member (the IdP's intent for one team membership). */
+  isGroupMember(groupId: string, userId: string): Promise<boolean>;
   /** True when some group is already linked to this Asana team. */
   isTeamLinked(asanaGid: string): Promise<boolean>;
   /** StoreConflict('uniqueness') when the displayName is taken, ('reference') when a member does not exist. */

@@ -129,6 +129,10 @@ export class SqliteStore implements MappingStore {
     return this.groups.teamGid(groupId);
   }
 
+  async isGroupMember(groupId: string, userId: string): Promise<boolean> {
+    return this.groups.hasMember(groupId, userId);
+  }
+
   async isTeamLinked(asanaGid: string): Promise<boolean> {
     return this.groups.isTeamLinked(asanaGid);
   }

@@ -80,6 +80,14 @@ export class GroupTable {
     return changed > 0;
   }
 
+  /** Memberships are only kept for live groups (markDeleted forgets a tombstone's). */
+  hasMember(groupId: string, userId: string): boolean {
+    return (
+      this.sql.statements.get('SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?').get(groupId, userId) !==
+      undefined
+    );
+  }
+
   /** The live groups a user is a member of. */
   groupsOfMember(userId: string): string[] {
     return this.sql.statements
