@@ -60,7 +60,10 @@ export class WorkExecutor {
       case 'renameTeam': {
         // The rename runs after the team's creation (one order key), so no team now means none is coming.
         const team = await this.teamGid(work.groupId, { queuedAhead: false });
-        if (team) await this.asana.updateTeam(team, { name: work.name });
+        // A rename re-armed after a refusal may be older than the group's name: only the current name is wanted
+        // (a deleted group's clean-up, no longer a live group, keeps its deprovisioned name).
+        const live = team && (await this.store.getGroup(work.groupId));
+        if (team && (!live || live.displayName === work.name)) await this.asana.updateTeam(team, { name: work.name });
         return NOTHING_LEARNED;
       }
       case 'addUserToTeam': {

@@ -20,6 +20,16 @@ import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
 import { groupKey, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
 
 /**
+ * Refused work that nothing else would queue again, so it is parked for the group's next write (WorkQueue.park):
+ * a member's removal (the member is no longer in the group) and a rename (a write that keeps the name queues
+ * none). The next write of a `failed` group queues its team's creation and its members' adds itself (GroupService),
+ * and a user's write its invitation or removal (UserService).
+ */
+function owedAfterRefusal(work: AsanaWork): boolean {
+  return work.kind === 'removeUserFromTeam' || work.kind === 'renameTeam';
+}
+
+/**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
  * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
  */
@@ -147,7 +157,8 @@ export class SqliteStore implements MappingStore {
   async updateGroup(group: GroupRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.groups.update(group, expectedVersion)) throw this.groupConflict(group.id);
-      if (work.length > 0) this.work.markPending(groupKey(group.id), null);
+      const rearmed = this.work.rearm(groupKey(group.id));
+      if (work.length > 0 || rearmed) this.work.markPending(groupKey(group.id), null);
       return this.work.enqueue(work);
     });
   }
@@ -155,8 +166,10 @@ export class SqliteStore implements MappingStore {
   async deleteGroup(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.groups.markDeleted(id, expectedVersion)) throw this.groupConflict(id);
+      // Parked work runs first: a refused removal of a former member still empties the team.
+      this.work.rearm(groupKey(id));
       const items = this.work.enqueue(work);
-      this.groups.purgeIfDone(id);
+      this.purgeTombstone(groupKey(id));
       return items;
     });
   }
@@ -176,6 +189,7 @@ export class SqliteStore implements MappingStore {
       this.work.remove(workIds);
       if (!previous) {
         this.groups.delete(id);
+        this.work.dropParked(groupKey(id));
         return true;
       }
       // Members deleted meanwhile are not given back.
@@ -238,7 +252,8 @@ export class SqliteStore implements MappingStore {
 
   async failWork(item: WorkItem, error: string): Promise<void> {
     this.write(() => {
-      if (this.work.remove([item.id]) === 0) return;
+      const settled = owedAfterRefusal(item.work) ? this.work.park(item.id) : this.work.remove([item.id]) > 0;
+      if (!settled) return;
       this.work.markFailed(item.resourceKey, item.attempts + 1, error);
       this.purgeTombstone(item.resourceKey);
     });
@@ -254,7 +269,7 @@ export class SqliteStore implements MappingStore {
 
   private purgeTombstone(resourceKey: ResourceKey): void {
     const { table, id } = resourceOf(resourceKey);
-    if (table === 'groups') this.groups.purgeIfDone(id);
+    if (table === 'groups' && this.groups.purgeIfDone(id)) this.work.dropParked(resourceKey);
   }
 
   private write<T>(fn: () => T): T {

@@ -109,14 +109,16 @@ export class GroupTable {
       .run(at, JSON.stringify(ids));
   }
 
-  /** Drops a tombstone once no work refers to it any more. */
-  purgeIfDone(id: string): void {
-    this.sql.statements
-      .get(
-        `DELETE FROM groups WHERE id = ? AND deleted = 1
-           AND NOT EXISTS (SELECT 1 FROM asana_work WHERE resource_key = 'Group:' || groups.id)`,
-      )
-      .run(id);
+  /** Drops a tombstone once no work is queued for it any more; true when it did. */
+  purgeIfDone(id: string): boolean {
+    return (
+      this.sql.statements
+        .get(
+          `DELETE FROM groups WHERE id = ? AND deleted = 1
+             AND NOT EXISTS (SELECT 1 FROM asana_work WHERE resource_key = 'Group:' || groups.id AND failed = 0)`,
+        )
+        .run(id).changes > 0
+    );
   }
 
   delete(id: string): void {
