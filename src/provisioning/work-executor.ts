@@ -76,7 +76,7 @@ export class WorkExecutor {
       }
       case 'removeUserFromTeam': {
         const team = await this.teamGid(work.groupId, { queuedAhead: true });
-        if (team && (await this.stillWanted(work))) {
+        if (team && (await this.stillWanted(work, { whenRun: true }))) {
           await this.unlessIntentGone(work, ignoreNotFound(this.asana.removeUserForTeam(team, work.user)));
         }
         return NOTHING_LEARNED;
@@ -90,12 +90,17 @@ export class WorkExecutor {
 
   /**
    * Whether the IdP still wants this membership change, read now (the work was queued earlier): an add while the
-   * user is active and a member of the live group, a removal while they are not a member (and not deactivated or
-   * deleted meanwhile: their removal from the workspace takes them out of every team).
+   * user is active and a member of the live group, a removal while they are not a member. A removal Asana refused
+   * for a user deactivated or deleted meanwhile is not wanted either (their removal from the workspace takes them
+   * out of every team); before the call it still runs for an inactive user, whose workspace removal may have failed.
    */
-  private async stillWanted(work: Extract<AsanaWork, { kind: 'addUserToTeam' | 'removeUserFromTeam' }>): Promise<boolean> {
+  private async stillWanted(
+    work: Extract<AsanaWork, { kind: 'addUserToTeam' | 'removeUserFromTeam' }>,
+    { whenRun }: { whenRun: boolean } = { whenRun: false },
+  ): Promise<boolean> {
     const user = await this.store.getUser(work.userId);
-    if (!user?.active) return false;
+    if (!user) return false;
+    if (!user.active && !(whenRun && work.kind === 'removeUserFromTeam')) return false;
     const member = await this.store.isGroupMember(work.groupId, work.userId);
     return work.kind === 'addUserToTeam' ? member : !member;
   }
