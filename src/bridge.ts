@@ -35,6 +35,7 @@ export interface BridgeTimings {
   readonly asanaRetryBudgetMs?: number;
   readonly asanaRequestTimeoutMs?: number;
   readonly workBackoffBaseMs?: number;
+  readonly workBackoffMaxMs?: number;
   readonly workPollIntervalMs?: number;
 }
 
@@ -67,6 +68,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     executor,
     logger: logger.child({ component: 'work' }),
     ...(timings.workBackoffBaseMs !== undefined ? { backoffBaseMs: timings.workBackoffBaseMs } : {}),
+    ...(timings.workBackoffMaxMs !== undefined ? { backoffMaxMs: timings.workBackoffMaxMs } : {}),
     ...(timings.workPollIntervalMs !== undefined ? { pollIntervalMs: timings.workPollIntervalMs } : {}),
   });
   const syncDeadlineMs = config.ASANA_SYNC_DEADLINE_MS;

@@ -97,7 +97,7 @@ export class UserService {
     });
     const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
     await settleOutcome(outcome, () =>
-      this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id)),
+      this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id), this.now().toISOString()),
     );
     return this.get(user.id, baseUrl);
   }
@@ -134,14 +134,14 @@ export class UserService {
       const work: AsanaWork[] = current.active ? [removal(current)] : [];
       let items;
       try {
-        items = await this.deps.store.deleteUser(id, current.version, work);
+        items = await this.deps.store.deleteUser(id, current.version, work, this.now().toISOString());
       } catch (error) {
         if (shouldRetryWrite(error, ifMatch, attempt)) continue;
         throw conflictToScim(error, `User ${id}`, UNIQUE);
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
       await settleOutcome(outcome, () =>
-        this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id)),
+        this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id), this.now().toISOString()),
       );
       return;
     }
@@ -185,7 +185,9 @@ export class UserService {
       }
       const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
       await settleOutcome(outcome, () =>
-        this.deps.store.revertUser(id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id)),
+        this.deps.store.revertUser(
+          id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id), this.now().toISOString(),
+        ),
       );
       return this.get(id, baseUrl);
     }

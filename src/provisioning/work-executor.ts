@@ -60,24 +60,65 @@ export class WorkExecutor {
       case 'renameTeam': {
         // The rename runs after the team's creation (one order key), so no team now means none is coming.
         const team = await this.teamGid(work.groupId, { queuedAhead: false });
-        if (team) await this.asana.updateTeam(team, { name: work.name });
+        // A rename re-armed after a refusal may be older than the group's name: only the current name is wanted
+        // (a deleted group's clean-up, no longer a live group, keeps its deprovisioned name).
+        const live = team && (await this.store.getGroup(work.groupId));
+        if (team && (!live || live.displayName === work.name)) await this.asana.updateTeam(team, { name: work.name });
         return NOTHING_LEARNED;
       }
       case 'addUserToTeam': {
         const team = await this.teamGid(work.groupId, { queuedAhead: true });
         const user = team && (await this.userGid(work.userId, work.email));
-        if (team && user) await this.asana.addUserForTeam(team, user);
+        if (team && user && (await this.stillWanted(work))) {
+          await this.unlessIntentGone(work, this.asana.addUserForTeam(team, user));
+        }
         return NOTHING_LEARNED;
       }
       case 'removeUserFromTeam': {
         const team = await this.teamGid(work.groupId, { queuedAhead: true });
-        if (team) await ignoreNotFound(this.asana.removeUserForTeam(team, work.user));
+        if (team && (await this.stillWanted(work, { whenRun: true }))) {
+          await this.unlessIntentGone(work, ignoreNotFound(this.asana.removeUserForTeam(team, work.user)));
+        }
         return NOTHING_LEARNED;
       }
       default: {
         const never: never = work;
         throw new Error(`unknown work ${JSON.stringify(never)}`);
       }
+    }
+  }
+
+  /**
+   * Whether the IdP still wants this membership change, read now (the work was queued earlier): an add while the
+   * user is active and a member of the live group, a removal while they are not a member. A removal Asana refused
+   * for a user deactivated or deleted meanwhile is not wanted either (their removal from the workspace takes them
+   * out of every team); before the call it still runs for an inactive user, whose workspace removal may have failed.
+   */
+  private async stillWanted(
+    work: Extract<AsanaWork, { kind: 'addUserToTeam' | 'removeUserFromTeam' }>,
+    { whenRun }: { whenRun: boolean } = { whenRun: false },
+  ): Promise<boolean> {
+    const user = await this.store.getUser(work.userId);
+    if (!user) return false;
+    if (!user.active && !(whenRun && work.kind === 'removeUserFromTeam')) return false;
+    const member = await this.store.isGroupMember(work.groupId, work.userId);
+    return work.kind === 'addUserToTeam' ? member : !member;
+  }
+
+  /**
+   * A membership change Asana refused whose intent no longer holds (the user was deactivated or left the group
+   * while the call was in flight; Asana answers 403 for someone gone from the workspace) is finished, not failed:
+   * what the IdP asks for now is what Asana holds, and the later work carries it out.
+   */
+  private async unlessIntentGone(
+    work: Extract<AsanaWork, { kind: 'addUserToTeam' | 'removeUserFromTeam' }>,
+    call: Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await call;
+    } catch (error) {
+      const refused = error instanceof AsanaError && error.permanent && error.status !== 401;
+      if (!refused || (await this.stillWanted(work))) throw error;
     }
   }
 

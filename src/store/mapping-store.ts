@@ -151,13 +151,15 @@ export interface MappingStore {
   updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /**
    * Removes the user and their memberships; StoreConflict('version' | 'missing'). Queued team work for the user
-   * is settled in the same transaction (their removal from the workspace takes them out of every team).
+   * is settled in the same transaction (their removal from the workspace takes them out of every team), and each
+   * group they were a member of gets a new version and lastModified `at` (its member list changed).
    */
-  deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
+  deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[], at: string): Promise<WorkItem[]>;
   /**
    * Undoes a write whose Asana work Asana refused: drops the given work items and puts `previous` back
    * (deleting the row when `previous` is undefined, i.e. undoing a create) if the row is still at `writtenVersion`.
-   * The restored row gets a new version: versions only ever increase, so an ETag never names two states.
+   * The restored row gets a new version: versions only ever increase, so an ETag never names two states (groups
+   * an undone delete gives the user back to get one too, with lastModified `at`).
    * Returns false when a later write got there first (the caller then reports the failure in the sync state).
    */
   revertUser(
@@ -165,6 +167,7 @@ export interface MappingStore {
     previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
     writtenVersion: number | undefined,
     workIds: readonly number[],
+    at: string,
   ): Promise<boolean>;
 
   /** A live group (not a deleted group's tombstone). */
@@ -175,6 +178,8 @@ export interface MappingStore {
   usersByIds(ids: readonly string[]): Promise<ReadonlyMap<string, UserRecord>>;
   /** The Asana team gid of a group (null before its team exists), also of a deleted group's tombstone. */
   teamGidOf(groupId: string): Promise<string | null | undefined>;
+  /** True when the live group lists the user as a member (the IdP's intent for one team membership). */
+  isGroupMember(groupId: string, userId: string): Promise<boolean>;
   /** True when some group is already linked to this Asana team. */
   isTeamLinked(asanaGid: string): Promise<boolean>;
   /** StoreConflict('uniqueness') when the displayName is taken, ('reference') when a member does not exist. */

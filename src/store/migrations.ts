@@ -148,4 +148,11 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: "asana_work: a group's refused work stays, parked, until the group's next write re-arms it",
+    sql: `
+      ALTER TABLE asana_work ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

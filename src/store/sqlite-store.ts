@@ -32,6 +32,16 @@ import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
 import { groupKey, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
 
 /**
+ * Refused work that nothing else would queue again, so it is parked for the group's next write (WorkQueue.park):
+ * a member's removal (the member is no longer in the group) and a rename (a write that keeps the name queues
+ * none). The next write of a `failed` group queues its team's creation and its members' adds itself (GroupService),
+ * and a user's write its invitation or removal (UserService).
+ */
+function owedAfterRefusal(work: AsanaWork): boolean {
+  return work.kind === 'removeUserFromTeam' || work.kind === 'renameTeam';
+}
+
+/**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
  * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
  */
@@ -92,9 +102,11 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     });
   }
 
-  async deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
+  async deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[], at: string): Promise<WorkItem[]> {
     return this.write(() => {
+      const groups = this.groups.groupsOfMember(id);
       if (!this.users.delete(id, expectedVersion)) throw this.missingOrVersion(this.users.version(id), id);
+      this.groups.touch(groups, at);
       for (const group of this.work.dropTeamWorkOf(id)) this.work.markStepDone(group);
       return this.work.enqueue(work);
     });
@@ -105,6 +117,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
     writtenVersion: number | undefined,
     workIds: readonly number[],
+    at: string,
   ): Promise<boolean> {
     return this.write(() => {
       const current = this.users.version(id);
@@ -115,7 +128,9 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
       } else if (current === undefined) {
         this.users.insert({ ...previous.user, version: previous.user.version + 1 });
         const member = this.sql.statements.get('INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)');
-        for (const groupId of previous.groupIds) member.run(groupId, id);
+        const live = previous.groupIds.filter((groupId) => this.groups.state(groupId)?.deleted === false);
+        for (const groupId of live) member.run(groupId, id);
+        this.groups.touch(live, at);
       } else {
         this.users.update({ ...previous.user, version: current + 1 }, current);
         this.work.restoreSync(userKey(id), previous.user.sync);
@@ -140,6 +155,10 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     return this.groups.teamGid(groupId);
   }
 
+  async isGroupMember(groupId: string, userId: string): Promise<boolean> {
+    return this.groups.hasMember(groupId, userId);
+  }
+
   async isTeamLinked(asanaGid: string): Promise<boolean> {
     return this.groups.isTeamLinked(asanaGid);
   }
@@ -154,7 +173,8 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   async updateGroup(group: GroupRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.groups.update(group, expectedVersion)) throw this.groupConflict(group.id);
-      if (work.length > 0) this.work.markPending(groupKey(group.id), null);
+      const rearmed = this.work.rearm(groupKey(group.id));
+      if (work.length > 0 || rearmed) this.work.markPending(groupKey(group.id), null);
       return this.work.enqueue(work);
     });
   }
@@ -162,8 +182,10 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   async deleteGroup(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.groups.markDeleted(id, expectedVersion)) throw this.groupConflict(id);
+      // Parked work runs first: a refused removal of a former member still empties the team.
+      this.work.rearm(groupKey(id));
       const items = this.work.enqueue(work);
-      this.groups.purgeIfDone(id);
+      this.purgeTombstone(groupKey(id));
       return items;
     });
   }
@@ -176,13 +198,26 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   ): Promise<boolean> {
     return this.write(() => {
       const state = this.groups.state(id);
-      if (state?.version !== writtenVersion) return false;
+      // An undone delete whose refused clean-up was its last work: the refusal purged the tombstone, and the
+      // group comes back from `previous` (a group id is never reused, so nothing else can have written it).
+      const purged = state === undefined && previous !== undefined && previous.version === writtenVersion;
+      if (state?.version !== writtenVersion && !purged) return false;
       this.work.remove(workIds);
-      if (!previous) this.groups.delete(id);
-      else if (state !== undefined) {
-        this.groups.update({ ...previous, version: state.version + 1 }, state.version);
-        this.work.restoreSync(groupKey(id), previous.sync);
+      if (!previous) {
+        this.groups.delete(id);
+        this.work.dropParked(groupKey(id));
+        return true;
       }
+      // Members deleted meanwhile are not given back.
+      const users = this.users.byIds(previous.memberIds);
+      const restored = {
+        ...previous,
+        version: (state?.version ?? previous.version) + 1,
+        memberIds: previous.memberIds.filter((m) => users.has(m)),
+      };
+      if (state === undefined) this.groups.insert(restored);
+      else this.groups.update(restored, state.version);
+      this.work.restoreSync(groupKey(id), previous.sync);
       return true;
     });
   }
@@ -233,7 +268,8 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
 
   async failWork(item: WorkItem, error: string): Promise<void> {
     this.write(() => {
-      if (this.work.remove([item.id]) === 0) return;
+      const settled = owedAfterRefusal(item.work) ? this.work.park(item.id) : this.work.remove([item.id]) > 0;
+      if (!settled) return;
       this.work.markFailed(item.resourceKey, item.attempts + 1, error);
       this.purgeTombstone(item.resourceKey);
     });
@@ -273,7 +309,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
 
   private purgeTombstone(resourceKey: ResourceKey): void {
     const { table, id } = resourceOf(resourceKey);
-    if (table === 'groups') this.groups.purgeIfDone(id);
+    if (table === 'groups' && this.groups.purgeIfDone(id)) this.work.dropParked(resourceKey);
   }
 
   private write<T>(fn: () => T): T {

@@ -42,3 +42,23 @@ t.test('an undone write does not give its version number back', async (t) => {
     t.equal(undone.headers.get('etag'), 'W/"3"', 'the undone rename had W/"2"; the undo is W/"3"');
   });
 });
+
+// Deleting a user takes them out of their groups: each such group is a new state, so a new version.
+t.test("deleting a member gives each of the member's groups a new version", async (t) => {
+  const h = await startHarness(t);
+  const user = await h.request('POST', '/Users', { body: userBody('member-gone@example.com') });
+  const group = await h.request('POST', '/Groups', { body: { displayName: 'Loses one', members: [{ value: user.body.id }] } });
+  t.equal(group.headers.get('etag'), 'W/"1"');
+  const before = await h.request('GET', `/Groups/${group.body.id}`);
+  t.equal(before.body.members.length, 1);
+  t.equal((await h.request('DELETE', `/Users/${user.body.id}`)).status, 204);
+  const after = await h.request('GET', `/Groups/${group.body.id}`);
+  t.same(after.body.members ?? [], []);
+  t.equal(after.headers.get('etag'), 'W/"2"', 'another member list, another ETag');
+  t.not(after.body.meta.lastModified, before.body.meta.lastModified, 'lastModified moves with it');
+  const stale = await h.request('PATCH', `/Groups/${group.body.id}`, {
+    headers: { 'If-Match': 'W/"1"' },
+    body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Stale' }] },
+  });
+  t.equal(stale.status, 412, 'a write made against the old member list is refused');
+});

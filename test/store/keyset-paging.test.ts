@@ -49,8 +49,8 @@ t.test('unfiltered pages by key equal creation order at every depth, both ways, 
   };
   const created = await check('after creation');
   t.same(created, Array.from({ length: 30 }, (_, i) => `id-${30 - i}`), 'creation order');
-  await store.deleteUser('id-20', 1, []);
-  await store.deleteUser('id-1', 1, []);
+  await store.deleteUser('id-20', 1, [], '2026-01-02T00:00:00.000Z');
+  await store.deleteUser('id-1', 1, [], '2026-01-02T00:00:00.000Z');
   const after = await check('after deletes');
   t.equal(after.length, 28);
   t.notOk(after.includes('id-20'), 'a deleted user is gone from every page');

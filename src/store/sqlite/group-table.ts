@@ -80,14 +80,45 @@ export class GroupTable {
     return changed > 0;
   }
 
-  /** Drops a tombstone once no work refers to it any more. */
-  purgeIfDone(id: string): void {
+  /** Memberships are only kept for live groups (markDeleted forgets a tombstone's). */
+  hasMember(groupId: string, userId: string): boolean {
+    return (
+      this.sql.statements.get('SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?').get(groupId, userId) !==
+      undefined
+    );
+  }
+
+  /** The live groups a user is a member of. */
+  groupsOfMember(userId: string): string[] {
+    return this.sql.statements
+      .get('SELECT gm.group_id FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = ? AND g.deleted = 0')
+      .pluck()
+      .all(userId) as string[];
+  }
+
+  /**
+   * Live groups whose member list changed without a write of their own (a member deleted, or such a delete
+   * undone): a new version, so one ETag never names two member lists.
+   */
+  touch(ids: readonly string[], at: string): void {
     this.sql.statements
       .get(
-        `DELETE FROM groups WHERE id = ? AND deleted = 1
-           AND NOT EXISTS (SELECT 1 FROM asana_work WHERE resource_key = 'Group:' || groups.id)`,
+        `UPDATE groups SET version = version + 1, last_modified = ?
+         WHERE id IN (SELECT value FROM json_each(?)) AND deleted = 0`,
       )
-      .run(id);
+      .run(at, JSON.stringify(ids));
+  }
+
+  /** Drops a tombstone once no work is queued for it any more; true when it did. */
+  purgeIfDone(id: string): boolean {
+    return (
+      this.sql.statements
+        .get(
+          `DELETE FROM groups WHERE id = ? AND deleted = 1
+             AND NOT EXISTS (SELECT 1 FROM asana_work WHERE resource_key = 'Group:' || groups.id AND failed = 0)`,
+        )
+        .run(id).changes > 0
+    );
   }
 
   delete(id: string): void {

@@ -35,11 +35,11 @@ export class WorkQueue {
         `WITH heads AS (
            SELECT w.*, json_extract(w.work, '$.kind') AS kind, 'Team:' || json_extract(w.work, '$.groupId') AS team
            FROM asana_work w
-           WHERE w.id IN (SELECT min(id) FROM asana_work GROUP BY order_key) AND w.next_attempt_at <= ?)
+           WHERE w.id IN (SELECT min(id) FROM asana_work WHERE failed = 0 GROUP BY order_key) AND w.next_attempt_at <= ?)
          SELECT id, resource_key, order_key, work, attempts, next_attempt_at, last_error FROM heads h
          WHERE h.kind NOT IN ('addUserToTeam', 'removeUserFromTeam') OR NOT EXISTS (
            SELECT 1 FROM asana_work p
-           WHERE p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))
+           WHERE p.failed = 0 AND p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))
          ORDER BY next_attempt_at, id LIMIT ?`,
       )
       .all(now, limit) as WorkRow[];
@@ -47,11 +47,11 @@ export class WorkQueue {
   }
 
   hasQueued(resourceKey: string): boolean {
-    return this.sql.statements.get('SELECT 1 FROM asana_work WHERE resource_key = ? LIMIT 1').get(resourceKey) !== undefined;
+    return this.sql.statements.get('SELECT 1 FROM asana_work WHERE resource_key = ? AND failed = 0 LIMIT 1').get(resourceKey) !== undefined;
   }
 
   oldestId(orderKey: string): number | undefined {
-    const id = this.sql.statements.get('SELECT min(id) FROM asana_work WHERE order_key = ?').pluck().get(orderKey) as
+    const id = this.sql.statements.get('SELECT min(id) FROM asana_work WHERE order_key = ? AND failed = 0').pluck().get(orderKey) as
       | number
       | null;
     return id ?? undefined;
@@ -62,6 +62,32 @@ export class WorkQueue {
     return this.sql.statements
       .get('DELETE FROM asana_work WHERE id IN (SELECT value FROM json_each(?))')
       .run(JSON.stringify(ids)).changes;
+  }
+
+  /**
+   * Parks a refused item instead of dropping it: it is still owed to Asana and nothing else remembers it (a
+   * removed member is no longer in the group). Parked work does not run,
+   * order or keep a resource `pending`; the group's next write re-arms it (rearm). False when no longer queued.
+   */
+  park(id: number): boolean {
+    return this.sql.statements.get('UPDATE asana_work SET failed = 1 WHERE id = ? AND failed = 0').run(id).changes > 0;
+  }
+
+  /**
+   * A write of the resource retries its parked work, oldest first as queued (so work the write queues runs after
+   * it); true when there was some.
+   */
+  rearm(resourceKey: ResourceKey): boolean {
+    return (
+      this.sql.statements
+        .get('UPDATE asana_work SET failed = 0, attempts = 0, next_attempt_at = 0 WHERE resource_key = ? AND failed = 1')
+        .run(resourceKey).changes > 0
+    );
+  }
+
+  /** Drops the parked work of a resource that is gone. */
+  dropParked(resourceKey: ResourceKey): void {
+    this.sql.statements.get('DELETE FROM asana_work WHERE resource_key = ? AND failed = 1').run(resourceKey);
   }
 
   /** False when the item is no longer queued. */
@@ -151,7 +177,7 @@ export class WorkQueue {
       .get(
         `UPDATE ${table} SET
            sync_state = CASE WHEN sync_state = 'failed' THEN 'failed'
-                             WHEN EXISTS (SELECT 1 FROM asana_work WHERE resource_key = ?) THEN 'pending'
+                             WHEN EXISTS (SELECT 1 FROM asana_work WHERE resource_key = ? AND failed = 0) THEN 'pending'
                              ELSE 'synced' END,
            sync_attempts = CASE WHEN sync_state = 'failed' THEN sync_attempts ELSE 0 END,
            sync_error = CASE WHEN sync_state = 'failed' THEN sync_error ELSE NULL END
