@@ -96,7 +96,7 @@ t.test('model-based test: the write path converges to what the IdP asked for, un
     t.comment(
       `seed ${seed} fails (${category}); shortest sequence found (${shrunk.ops.length} of ${generated} ` +
         `operations, ${shrunk.runs} shrink runs):\n${describeOps(shrunk.ops)}\n  → ${detail}\n` +
-        `replay: MODEL_SEED=${seed} MODEL_REPLAY=<file holding the next line> npx tap test/model/write-path.test.ts\n` +
+        `replay: MODEL_SEED=${seed} MODEL_REPLAY=<file holding the next line> npx tap test/model/write-path.model.ts\n` +
         JSON.stringify(shrunk.ops),
     );
   }
