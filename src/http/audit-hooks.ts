@@ -10,9 +10,13 @@ declare module 'fastify' {
 
 const OPERATIONS: Readonly<Record<string, string>> = { POST: 'create', PUT: 'replace', PATCH: 'patch', DELETE: 'delete' };
 
-/** The resource type a route writes (`/scim/v2/Users/:id` → User), or undefined for searches and the rest. */
-function resourceTypeOf(route: string): 'User' | 'Group' | undefined {
+/**
+ * The resource type a route writes (`/scim/v2/Users/:id` → User), `Bulk` for `POST /Bulk` (one entry for the
+ * request, naming every user its work touched), or undefined for searches and the rest.
+ */
+function resourceTypeOf(route: string): 'User' | 'Group' | 'Bulk' | undefined {
   if (route.endsWith('/.search')) return undefined;
+  if (route.endsWith('/Bulk')) return 'Bulk';
   if (/\/Users(\/:id)?$/.test(route)) return 'User';
   if (/\/Groups(\/:id)?$/.test(route)) return 'Group';
   return undefined;
@@ -51,6 +55,7 @@ export function registerAuditHooks(scope: FastifyInstance, trail: AuditTrail): v
     const type = resourceTypeOf(request.routeOptions.url ?? '');
     if (operation === undefined || type === undefined) return;
     request.auditDraft = new AuditDraft();
+    if (type === 'Bulk') return;
     const id = idParam(request);
     if (id !== undefined) request.auditDraft.subject = await trail.subjectOf(type, id);
     else request.auditDraft.subject = nameInBody(request.body, type);
@@ -76,6 +81,20 @@ export function registerAuditHooks(scope: FastifyInstance, trail: AuditTrail): v
     const type = resourceTypeOf(request.routeOptions.url ?? '');
     if (!draft || !type) return;
     const status = reply.statusCode;
+    if (type === 'Bulk') {
+      const operations = (request.body as { Operations?: unknown } | undefined)?.Operations;
+      await trail.commit(draft, {
+        actor: `token:${request.tokenDigest.slice(0, 12)}`,
+        operation: 'bulk',
+        resourceType: null,
+        resourceId: null,
+        subject: null,
+        outcome: status >= 400 ? 'rejected' : 'done',
+        httpStatus: status,
+        detail: details.get(request) ?? `${Array.isArray(operations) ? operations.length : 0} operations`,
+      });
+      return;
+    }
     const id = idParam(request) ?? (status === 201 ? createdId(reply) : undefined) ?? null;
     const after = id !== null && request.method !== 'DELETE' ? await trail.subjectOf(type, id) : null;
     await trail.commit(draft, {

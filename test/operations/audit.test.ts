@@ -105,3 +105,24 @@ t.test('retention: entries older than AUDIT_RETENTION_DAYS are removed at start'
   const left = await again.bridge.store.queryAudit({ limit: 10 });
   t.same(left.map((e) => e.subject), ['new@example.com']);
 });
+
+t.test('a POST /Bulk is one entry under the IdP token, naming the users its work touched', async (t) => {
+  const h = await startHarness(t);
+  const bulk = await h.request('POST', '/Bulk', {
+    body: {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'kim', data: userBody('kim@example.com') },
+        { method: 'POST', path: '/Groups', bulkId: 'g', data: { displayName: 'Bulk team', members: [{ value: 'bulkId:kim' }] } },
+      ],
+    },
+  });
+  t.equal(bulk.status, 200);
+  t.same(bulk.body.Operations.map((o: { status: string }) => o.status), ['201', '201']);
+  const entries = (await h.bridge.store.queryAudit({ limit: 10 })).filter((e) => e.operation === 'bulk');
+  t.equal(entries.length, 1, 'one entry for the request');
+  t.match(entries[0], { actor: FINGERPRINT, outcome: 'done', httpStatus: 200, detail: '2 operations' });
+  t.ok((entries[0]?.asanaCalls.length ?? 0) >= 3, 'with the invitation, the team creation and the team add');
+  const history = jsonLines((await runCli(h, ['audit', '--user', 'kim@example.com', '--json'])).stdout);
+  t.ok(history.some((e) => e.operation === 'bulk'), '`audit --user` finds it');
+});
