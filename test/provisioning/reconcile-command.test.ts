@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import t from 'tap';
-import { startHarness, TEST_TOKEN, userBody } from '../helpers/harness.js';
-
-const run = promisify(execFile);
+import { runCli } from '../helpers/cli.js';
+import { startHarness, userBody } from '../helpers/harness.js';
 
 t.test('scim-bridge reconcile --json prints progress and its figures, and records the pass', async (t) => {
   const h = await startHarness(t);
@@ -13,16 +10,8 @@ t.test('scim-bridge reconcile --json prints progress and its figures, and record
     headers: { authorization: `Bearer ${h.simulator.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ data: { user: 'b@example.com' } }),
   });
-  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'reconcile', '--json'], {
-    env: {
-      ...process.env,
-      SCIM_TOKEN: TEST_TOKEN,
-      ASANA_BASE_URL: h.simulator.url,
-      ASANA_TOKEN: h.simulator.token,
-      ASANA_WORKSPACE_GID: h.simulator.workspaceGid,
-      DATABASE_URL: `file:${h.databasePath}`,
-    },
-  });
+  const { code, stdout, stderr } = await runCli(h, ['reconcile', '--json']);
+  t.equal(code, 0, stderr);
   const report = JSON.parse(stdout) as { action: string; usersCompared: number; drift: Array<{ kind: string }>; asanaCalls: number; queued: number };
   t.equal(report.action, 'report');
   t.equal(report.usersCompared, 3);

@@ -2,23 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import type { UserRecord } from '../../src/store/mapping-store.js';
+import { storedUser } from '../helpers/stored-user.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
-const user = (n: number): UserRecord => ({
-  id: `id-${n}`,
-  userName: `user${n}@example.com`,
-  asanaEmail: `user${n}@example.com`,
-  emailInAsana: null,
-  externalId: null,
-  active: true,
-  asanaGid: null,
-  created: '2026-01-01T00:00:00.000Z',
-  lastModified: '2026-01-01T00:00:00.000Z',
-  version: 1,
-  sync: { state: 'synced', attempts: 0, lastError: null },
-  data: { userName: `user${n}@example.com` },
-});
+const user = (n: number) => storedUser(`id-${n}`, `user${n}@example.com`);
 
 t.test('unfiltered pages by key equal creation order at every depth, both ways, across writes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-keyset-'));

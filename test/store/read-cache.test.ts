@@ -2,25 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import type { UserRecord } from '../../src/store/mapping-store.js';
+import { storedUser } from '../helpers/stored-user.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { parseFilter } from '../../src/scim/filter.js';
 import { userResource } from '../../src/scim/schemas.js';
 
-const user = (id: string, userName: string): UserRecord => ({
-  id,
-  userName,
-  asanaEmail: userName,
-  emailInAsana: null,
-  externalId: null,
-  active: true,
-  asanaGid: null,
-  created: '2026-01-01T00:00:00.000Z',
-  lastModified: '2026-01-01T00:00:00.000Z',
-  version: 1,
-  sync: { state: 'synced', attempts: 0, lastError: null },
-  data: { userName },
-});
+const user = storedUser;
 
 t.test('cached reads never outlive a write, from this connection or another', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-cache-'));
