@@ -62,7 +62,8 @@ export async function callWithRetry(context: RetryContext, call: AsanaCall): Pro
 
     const now = performance.now();
     firstFailureAt ??= now;
-    const waitMs = pausedMs ?? backoffDelayMs(attempt, context.random);
+    // A Retry-After, or for a call that got no answer the time it may still take to land (send-request.ts).
+    const waitMs = pausedMs ?? error.retryAfterMs ?? backoffDelayMs(attempt, context.random);
     if (now - firstFailureAt + waitMs >= context.retryBudgetMs) throw error;
     logger?.warn(
       { operation, method: request.method, path: request.path, attempt, status, waitMs },

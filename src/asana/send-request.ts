@@ -72,9 +72,13 @@ export async function sendRequest(context: SendContext, request: AsanaRequest): 
     text = await readBounded(response, context.maxResponseBytes);
   } catch (cause) {
     const code = errorCode(cause);
-    // Status 0: no answer from Asana. Whether the request got there is unknown, so repeating may succeed.
-    const error = new AsanaError(0, [redact(code, context.token)], true);
-    return { ok: false, error, notSent: NOT_SENT_CODES.has(code) };
+    // Status 0: no answer from Asana. Whether the request got there is unknown, so repeating may succeed. A write
+    // that may have got there can still be carried out after we stopped waiting: its retry waits one more timeout
+    // (retryAfterMs), so neither the retry's answer nor the person's next call can be overtaken by it.
+    const notSent = NOT_SENT_CODES.has(code);
+    const landing = notSent || request.method === 'GET' ? undefined : context.timeoutMs;
+    const error = new AsanaError(0, [redact(code, context.token)], true, landing);
+    return { ok: false, error, notSent };
   }
 
   const status = response.statusCode;

@@ -151,3 +151,23 @@ t.test('a refused connection is retried even for createTeam: nothing reached Asa
   t.same(sim.teams().map((team) => team.name), ['Ops']);
   t.equal(sim.requests().length, 1);
 });
+
+t.test('a write that got no answer is retried only once it can no longer land after the retry', async (t) => {
+  // Asana may still carry out a request the client stopped waiting for: here the first invitation is answered
+  // 250 ms after it arrived, when the client gave up at 150 ms. Its retry must come after that, or the abandoned
+  // call could land after the retry's answer and after the person's next call (docs/reliability.md, Ordering).
+  const { sim, client } = await startSimulatorAndClient(t, {
+    simulator: { workspaceGid: WORKSPACE },
+    client: { requestTimeoutMs: 150, retryBudgetMs: 5_000 },
+  });
+  sim.setFaults({ latencyMs: 250 });
+  const invite = client.addUserForWorkspace(WORKSPACE, 'late@example.com');
+  await sleep(50);
+  sim.clearFaults();
+  await invite;
+  const [abandoned, retry] = sim.requests();
+  t.ok(abandoned && retry, 'two attempts');
+  // The simulator carries the abandoned attempt out 250 ms after it arrived (its log ends it when the client left).
+  const retryAfterMs = retry!.startedAt - abandoned!.startedAt;
+  t.ok(retryAfterMs >= 250, `the retry, ${retryAfterMs} ms after the abandoned attempt, comes after it landed`);
+});
