@@ -34,6 +34,7 @@ export interface Bridge {
 export interface BridgeTimings {
   readonly asanaRetryBudgetMs?: number;
   readonly asanaRequestTimeoutMs?: number;
+  readonly asanaLandingWindowMs?: number;
   readonly workBackoffBaseMs?: number;
   readonly workBackoffMaxMs?: number;
   readonly workPollIntervalMs?: number;
@@ -61,6 +62,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     },
     ...(timings.asanaRetryBudgetMs !== undefined ? { retryBudgetMs: timings.asanaRetryBudgetMs } : {}),
     ...(timings.asanaRequestTimeoutMs !== undefined ? { requestTimeoutMs: timings.asanaRequestTimeoutMs } : {}),
+    ...(timings.asanaLandingWindowMs !== undefined ? { landingWindowMs: timings.asanaLandingWindowMs } : {}),
   });
   const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID);
   const runner = new WorkRunner({

@@ -29,6 +29,11 @@ export interface AsanaClientOptions {
    * 2,000 compact records (a few hundred KB); a longer body is not Asana's and is not held in memory.
    */
   maxResponseBytes?: number;
+  /**
+   * How long a write that got no answer may still be carried out by Asana: its retry waits this long (see
+   * send-request.ts); default the request timeout.
+   */
+  landingWindowMs?: number;
   /** Total time spent retrying one call; default 20 s. */
   retryBudgetMs?: number;
   logger?: AsanaLogger;
@@ -55,6 +60,7 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
     basePath: base.pathname.replace(/\/+$/, ''),
     token: options.token,
     timeoutMs,
+    landingWindowMs: options.landingWindowMs ?? timeoutMs,
     maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
   };
   const retryContext = {

@@ -27,6 +27,8 @@ export interface SendContext {
   readonly token: string;
   /** The whole exchange (connect, headers and body) must end within this, not only each idle gap. */
   readonly timeoutMs: number;
+  /** How long a write that got no answer may still be carried out by Asana (AsanaClientOptions). */
+  readonly landingWindowMs: number;
   /** A response body longer than this is not read: the connection is closed and the outcome is unknown. */
   readonly maxResponseBytes: number;
 }
@@ -73,10 +75,10 @@ export async function sendRequest(context: SendContext, request: AsanaRequest): 
   } catch (cause) {
     const code = errorCode(cause);
     // Status 0: no answer from Asana. Whether the request got there is unknown, so repeating may succeed. A write
-    // that may have got there can still be carried out after we stopped waiting: its retry waits one more timeout
+    // that may have got there can still be carried out after we stopped waiting: its retry waits the landing window
     // (retryAfterMs), so neither the retry's answer nor the person's next call can be overtaken by it.
     const notSent = NOT_SENT_CODES.has(code);
-    const landing = notSent || request.method === 'GET' ? undefined : context.timeoutMs;
+    const landing = notSent || request.method === 'GET' ? undefined : context.landingWindowMs;
     const error = new AsanaError(0, [redact(code, context.token)], true, landing);
     return { ok: false, error, notSent };
   }

@@ -84,6 +84,8 @@ export async function startHarness(
   });
   const bridge = await createBridge(config, createLogger(config.LOG_LEVEL, sink), {
     asanaRetryBudgetMs: 300,
+    // Asana's request timeout stays 30 s (tests inject latency of seconds); a dropped write's retry need not wait it.
+    asanaLandingWindowMs: 200,
     workBackoffBaseMs: 50,
     workPollIntervalMs: 50,
     ...options.timings,
