@@ -4,6 +4,8 @@
 
 const TOKEN_KEY = 'scim-bridge-admin-token';
 const $ = (id) => document.getElementById(id);
+/** Counts rendered answers; body[data-loaded] tells a waiting browser test that a new one is on the page. */
+let loads = 0;
 
 function cell(text, className) {
   const td = document.createElement('td');
@@ -153,7 +155,8 @@ async function load() {
   $('login-error').textContent = '';
   $('login').hidden = true;
   $('main').hidden = false;
-  document.body.dataset.loaded = String(Date.now());
+  loads += 1;
+  document.body.dataset.loaded = String(loads);
 }
 
 document.addEventListener('DOMContentLoaded', () => {
