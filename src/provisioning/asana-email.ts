@@ -1,13 +1,8 @@
-import { isEmailAddress as isAddress } from '../scim/email-address.js';
+import { isEmailAddress } from '../scim/email-address.js';
 import { ScimError } from '../scim/errors.js';
 import { isJsonObject } from '../scim/json-value.js';
 import type { ScimResource } from '../scim/resource-input.js';
 import type { UserRecord } from '../store/mapping-store.js';
-
-/** An address Asana can invite (src/scim/email-address.ts: a linear scan, not a backtracking pattern). */
-export function isEmailAddress(value: unknown): value is string {
-  return typeof value === 'string' && isAddress(value);
-}
 
 /**
  * The address a SCIM user has in Asana, where people are identified and invited by email: the userName when it is

@@ -7,7 +7,8 @@ const WHITESPACE = /\s/;
  * Written as index checks rather than one pattern: `^[^\s@]+@[^\s@]+\.[^\s@]+$` backtracks quadratically on a
  * long domain of dots that does not end well (60 KB of "." and a space took 3 s to 21 s; issue 15).
  */
-export function isEmailAddress(text: string): boolean {
+export function isEmailAddress(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
   const at = text.indexOf('@');
   if (at < 1 || text.indexOf('@', at + 1) !== -1 || WHITESPACE.test(text)) return false;
   const domain = text.slice(at + 1);
