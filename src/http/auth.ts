@@ -20,7 +20,7 @@ export function isProbe(url: string): boolean {
  * a Prometheus scraper or an admin's browser cannot change the directory, and an IdP cannot read the audit trail.
  */
 export function hasOwnToken(url: string): boolean {
-  const path = (url.split('?', 1)[0] ?? '').toLowerCase().replace(/\/+$/, '');
+  const path = withoutTrailingSlashes((url.split('?', 1)[0] ?? '').toLowerCase());
   return path === '/metrics' || path === '/admin' || path.startsWith('/admin/');
 }
 

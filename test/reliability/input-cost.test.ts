@@ -6,7 +6,7 @@
  * input cap is answered over HTTP with a SCIM 400 that names it, and nothing is stored.
  */
 import t from 'tap';
-import { isProbe } from '../../src/http/auth.js';
+import { hasOwnToken, isProbe } from '../../src/http/auth.js';
 import { findAttribute } from '../../src/scim/attribute.js';
 import { serviceProviderConfig } from '../../src/scim/discovery.js';
 import { isEmailAddress } from '../../src/scim/email-address.js';
@@ -42,6 +42,7 @@ function timed(work: () => unknown): number {
 const slashes = `${'/'.repeat(BODY_LIMIT - 1)}x`;
 const adversarial: Record<string, () => unknown> = {
   'probe path matcher, 1 MiB of "/" not at the end': () => isProbe(slashes),
+  'operator path matcher (/metrics, /admin), 1 MiB of "/" not at the end': () => hasOwnToken(slashes),
   'discovery base URL from a Host with 1 MiB of "/"': () => serviceProviderConfig({ baseUrl: `http://h${slashes}`, maxResults: 100, bulk: { maxOperations: 100, maxPayloadSize: BODY_LIMIT } }),
   'email check, a 1 MiB domain of dots and a space': () => isEmailAddress(`a@${'.'.repeat(BODY_LIMIT)} `),
   'email check, a 1 MiB domain without a dot': () => isEmailAddress(`a@${'a'.repeat(BODY_LIMIT)}`),
