@@ -7,19 +7,25 @@
  * 2. With 10,000 users: the filter lookup under autocannon (32 connections), alternating bare node:http and the
  *    bridge (--rounds pairs), because this machine's speed drifts within a minute; each pair gives a ratio.
  *
- *   npm run bench:scale -- [--users 100000] [--samples 300] [--rounds 3] [--duration 10]
+ *   npm run bench:scale -- [--users 100000] [--samples 300] [--rounds 3] [--duration 10] [--filter-only] [--profile]
+ *
+ * Each alternating run also gives requests per server CPU-second (/proc/<pid>/stat), bare's and the bridge's:
+ * what one uncontended core would serve, the steadier figure on a shared machine. --filter-only skips part 1;
+ * --profile runs the bridge of part 2 under `node --cpu-prof` and prints where its CPU went.
  *
  * The server under test is pinned to CPU 0, this orchestrator and autocannon to CPU 1 (bench/read-bench.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { cpuBetween, cpuSnapshot } from './cpu-usage.js';
 import { describeMachine } from './describe-machine.js';
 import { runAutocannon } from './run-autocannon.js';
 import { seedUsers } from './seed-users.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile.js';
 
 const TOKEN = 'bench-scim-token-0123456789abcdef';
 const SERVER_CORE = 0;
@@ -32,6 +38,8 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '300' },
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '10' },
+    'filter-only': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const userCount = Number(args.users);
@@ -113,26 +121,48 @@ async function atScale(dir: string, bare: ServerProcess): Promise<void> {
 async function alternating(dir: string, bare: ServerProcess): Promise<void> {
   const databasePath = join(dir, 'ten-thousand.db');
   await seed(databasePath, 10_000);
-  const bridge = await startServerProcess({ script: 'bench/serve.ts', core: SERVER_CORE, env: bridgeEnv(databasePath) });
+  const profileDir = join(dir, 'profile');
+  const startedAt = performance.now();
+  const bridge = await startServerProcess({
+    script: 'bench/serve.ts',
+    core: SERVER_CORE,
+    env: bridgeEnv(databasePath),
+    ...(args.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+  });
   process.stdout.write(`server: ${bridge.command}\n`);
+  let warmedAt = startedAt;
   try {
-    const load = (origin: string, path: string, seconds: number) =>
-      runAutocannon({ url: `${origin}${path}`, connections: 32, durationSeconds: seconds, core: LOAD_CORE, headers });
-    await load(bridge.origin, filterPath(5000), 3);
-    await load(bare.origin, '/', 3);
+    const load = async (server: ServerProcess, path: string, seconds: number) => {
+      const before = cpuSnapshot(server.pid);
+      const result = await runAutocannon({ url: `${server.origin}${path}`, connections: 32, durationSeconds: seconds, core: LOAD_CORE, headers });
+      const cpu = cpuBetween(before, cpuSnapshot(server.pid), SERVER_CORE);
+      return { ...result, perCpuSecond: (result.requestsPerSecond * seconds) / cpu.processSeconds };
+    };
+    await load(bridge, filterPath(5000), 3);
+    await load(bare, '/', 3);
+    warmedAt = performance.now();
     for (let round = 1; round <= rounds; round++) {
-      const b = await load(bare.origin, '/', durationSeconds);
-      const s = await load(bridge.origin, filterPath(5000), durationSeconds);
+      const b = await load(bare, '/', durationSeconds);
+      const s = await load(bridge, filterPath(5000), durationSeconds);
       if (s.failures > 0 || b.failures > 0) throw new Error('failed requests');
       if (round === 1) process.stdout.write(`  ${b.command}\n  ${s.command}\n`);
       process.stdout.write(
-        `round ${round}: bare ${b.requestsPerSecond.toFixed(0)} req/s (p99 ${b.latencyP99Ms} ms), ` +
-          `bridge filter ${s.requestsPerSecond.toFixed(0)} req/s (p99 ${s.latencyP99Ms} ms), ` +
-          `ratio ${(s.requestsPerSecond / b.requestsPerSecond).toFixed(3)}\n`,
+        `round ${round}: load average ${loadavg()[0]?.toFixed(1)}; bare ${b.requestsPerSecond.toFixed(0)} req/s (p99 ${b.latencyP99Ms} ms, ` +
+          `${b.perCpuSecond.toFixed(0)} per CPU-s), bridge filter ${s.requestsPerSecond.toFixed(0)} req/s (p99 ${s.latencyP99Ms} ms, ` +
+          `${s.perCpuSecond.toFixed(0)} per CPU-s), ratio ${(s.requestsPerSecond / b.requestsPerSecond).toFixed(3)}, ` +
+          `per CPU-s ${(s.perCpuSecond / b.perCpuSecond).toFixed(3)}\n`,
       );
     }
   } finally {
     await bridge.stop();
+  }
+  if (args.profile) {
+    const [file] = readdirSync(profileDir);
+    if (file === undefined) throw new Error('no profile written');
+    // Leave out start-up and the warm-up runs (the profile's clock starts with the process; the bare runs in
+    // between are idle time for the bridge, which the summary does not count).
+    const summary = summarizeCpuProfile(join(profileDir, file), { skipMs: warmedAt - startedAt });
+    process.stdout.write(`${formatProfileSummary(summary)}\n`);
   }
 }
 
@@ -141,7 +171,7 @@ try {
   process.stdout.write(`${describeMachine()}\n`);
   const bare = await startServerProcess({ script: 'bench/bare-server.ts', core: SERVER_CORE, env: {} });
   try {
-    await atScale(dir, bare);
+    if (!args['filter-only']) await atScale(dir, bare);
     await alternating(dir, bare);
   } finally {
     await bare.stop();

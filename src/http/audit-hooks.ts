@@ -1,4 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onResponseAsyncHookHandler,
+  onSendAsyncHookHandler,
+  preHandlerAsyncHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import { AuditDraft, type AuditTrail } from '../provisioning/audit-trail.js';
 
 declare module 'fastify' {
@@ -41,31 +49,31 @@ function createdId(reply: FastifyReply): string | undefined {
 }
 
 /**
- * Audits every SCIM write (issue 14) in the scope these hooks are added to: the resource's name is read before
+ * Audits every SCIM write (issue 14) in the scope this is called in: the resource's name is read before
  * the handler (a delete removes it), the handler runs inside the request's audit draft (so the Asana calls it
  * causes land there), and the entry is written once the answer has gone, with the status and, for an error,
- * the SCIM detail the IdP got.
+ * the SCIM detail the IdP got. The hooks are attached to the write routes only (onRoute), so reads, the bulk of
+ * an IdP's traffic, pay nothing for them (issue 15, item 4).
  */
 export function registerAuditHooks(scope: FastifyInstance, trail: AuditTrail): void {
   scope.decorateRequest('auditDraft', undefined);
   const details = new WeakMap<FastifyRequest, string>();
 
-  scope.addHook('preHandler', async (request) => {
-    const operation = OPERATIONS[request.method];
+  const startDraft: preHandlerAsyncHookHandler = async (request) => {
     const type = resourceTypeOf(request.routeOptions.url ?? '');
-    if (operation === undefined || type === undefined) return;
+    if (OPERATIONS[request.method] === undefined || type === undefined) return;
     request.auditDraft = new AuditDraft();
     if (type === 'Bulk') return;
     const id = idParam(request);
     if (id !== undefined) request.auditDraft.subject = await trail.subjectOf(type, id);
     else request.auditDraft.subject = nameInBody(request.body, type);
-  });
+  };
   // Callback style, so the handler Fastify calls next runs inside the draft's async context.
-  scope.addHook('preHandler', (request, _reply, done) => {
+  const runWithinDraft: preHandlerHookHandler = (request, _reply, done) => {
     if (request.auditDraft) trail.within(request.auditDraft, done);
     else done();
-  });
-  scope.addHook('onSend', async (request, reply, payload) => {
+  };
+  const keepDetail: onSendAsyncHookHandler = async (request, reply, payload) => {
     if (request.auditDraft && reply.statusCode >= 400 && typeof payload === 'string') {
       try {
         const detail = (JSON.parse(payload) as { detail?: unknown }).detail;
@@ -75,8 +83,8 @@ export function registerAuditHooks(scope: FastifyInstance, trail: AuditTrail): v
       }
     }
     return payload;
-  });
-  scope.addHook('onResponse', async (request, reply) => {
+  };
+  const commitEntry: onResponseAsyncHookHandler = async (request, reply) => {
     const draft = request.auditDraft;
     const type = resourceTypeOf(request.routeOptions.url ?? '');
     if (!draft || !type) return;
@@ -107,7 +115,21 @@ export function registerAuditHooks(scope: FastifyInstance, trail: AuditTrail): v
       httpStatus: status,
       detail: details.get(request) ?? null,
     });
+  };
+
+  scope.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((method) => OPERATIONS[method] !== undefined) || resourceTypeOf(route.url) === undefined) return;
+    route.preHandler = [...asList(route.preHandler), startDraft, runWithinDraft];
+    route.onSend = [...asList(route.onSend), keepDetail];
+    route.onResponse = [...asList(route.onResponse), commitEntry];
   });
+}
+
+/** A route option's hooks (absent, one, or several) as a list. */
+function asList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /** After a successful write: the resource's sync state (synced, pending, failed), or deleted. */
