@@ -92,8 +92,11 @@ const schema = z.object({
         z.string().refine((t) => t === 'manager' || /^[^@\s]+@[^@\s]+$/.test(t), 'each entry must be `manager` or an email address'),
       ),
     ),
-  /** A handover that keeps failing holds a removal back at most this long; what it did not hand over is reported. */
-  TASK_HANDOVER_MAX_MINUTES: positiveInt.default(15),
+  /**
+   * A handover that keeps failing holds a removal back at most this long; what it did not hand over is reported.
+   * 0: the first failure gives the handover up.
+   */
+  TASK_HANDOVER_MAX_MINUTES: z.coerce.number().int().min(0).default(15),
   /** Workspace removals let run per DEPROVISION_BRAKE_WINDOW_MINUTES; beyond, they are held for an admin. 0: off. */
   DEPROVISION_BRAKE_LIMIT: z.coerce.number().int().min(0).default(50),
   DEPROVISION_BRAKE_WINDOW_MINUTES: positiveInt.default(60),
