@@ -206,12 +206,13 @@ export class WorkRunner {
    */
   private async runOne(item: WorkItem): Promise<ItemResult> {
     const { store, executor, logger } = this.options;
+    // Before the order checks: a dry run plans work still queued behind other work too (the gates are idempotent).
+    if (this.options.gate && (await this.options.gate.check(item)) === 'stop') return 'stopped';
     if (this.busy.has(item.orderKey)) return 'skipped';
     this.busy.add(item.orderKey);
     const log = logger.child({ work: item.work.kind, resource: item.resourceKey, workId: item.id });
     try {
       if ((await store.oldestWorkId(item.orderKey)) !== item.id) return 'skipped';
-      if (this.options.gate && (await this.options.gate.check(item)) === 'stop') return 'stopped';
       try {
         const effect = await executor.execute(item.work, item.id);
         await store.completeWork(item, effect);

@@ -100,6 +100,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   async insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       this.users.insert(user);
+      if (user.active) this.deprovisioning.dropHeld(user);
       return this.work.enqueue(work);
     });
   }
@@ -107,7 +108,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   async updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.users.update(user, expectedVersion)) throw this.missingOrVersion(this.users.version(user.id), user.id);
-      if (user.active) this.deprovisioning.dropHeld(userKey(user.id));
+      if (user.active) this.deprovisioning.dropHeld(user);
       if (work.length > 0) this.work.markPending(userKey(user.id), null);
       return this.work.enqueue(work);
     });

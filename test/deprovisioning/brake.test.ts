@@ -122,3 +122,18 @@ t.test('a deleted user is held too and listed; DEPROVISION_BRAKE_LIMIT=0 turns t
   t.ok(await off.bridge.runner.drain());
   t.equal(off.simulator.users().filter((u) => !u.active).length, 60, 'no brake: all 60 removed');
 });
+
+t.test('a held deleted user whom the IdP creates again is no longer held: a release cannot remove the new record', async (t) => {
+  const h = await startHarness(t, { env: { DEPROVISION_BRAKE_LIMIT: '1' } });
+  const [a, b] = [await create(h, 'a@example.com'), await create(h, 'b@example.com')];
+  await h.request('DELETE', `/Users/${a.id}`);
+  await h.request('DELETE', `/Users/${b.id}`);
+  t.ok(await h.bridge.runner.drain());
+  t.equal(JSON.parse((await runCli(h, ['deprovisions', '--json'])).stdout).held.length, 1, 'b is held');
+  const again = await create(h, 'b@example.com');
+  t.equal(again.gid, b.gid, 'the same Asana person');
+  t.same(JSON.parse((await runCli(h, ['deprovisions', '--json'])).stdout).held, [], 'nothing held any more');
+  t.equal((await runCli(h, ['deprovisions', '--release', '--all', '--json'])).stdout.trim(), '{"released":0}');
+  t.ok(await h.bridge.runner.drain());
+  t.equal(h.simulator.users().find((u) => u.gid === b.gid)?.active, true, 'still in Asana');
+});

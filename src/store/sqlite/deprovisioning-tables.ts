@@ -1,6 +1,6 @@
 import type { Admission, HeldRemoval, PlannedWork, TaskHandoverRecord } from '../deprovisioning-store.js';
-import type { AsanaWork, WorkItem } from '../mapping-store.js';
-import type { ResourceKey } from '../work-keys.js';
+import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
+import { personKey, userKey, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
 import { resourceOf } from './work-queue.js';
 
@@ -52,9 +52,14 @@ export class DeprovisioningTables {
     return { admitted: false, heldBefore };
   }
 
-  /** A user the IdP reactivates is simply no longer held: their held removal is dropped. */
-  dropHeld(resourceKey: ResourceKey): void {
-    this.sql.statements.get(`DELETE FROM asana_work WHERE resource_key = ? AND failed = ${HELD}`).run(resourceKey);
+  /**
+   * A user the IdP reactivates is simply no longer held: their held removal is dropped, and so is a held removal
+   * of the same person under a deleted SCIM record when the IdP creates them again (a release would remove them).
+   */
+  dropHeld(user: UserRecord): void {
+    this.sql.statements
+      .get(`DELETE FROM asana_work WHERE failed = ${HELD} AND (resource_key = ? OR order_key IN (?, ?))`)
+      .run(userKey(user.id), personKey(user.asanaEmail), personKey(user.emailInAsana ?? user.asanaEmail));
   }
 
   heldRemovals(): HeldRemoval[] {
