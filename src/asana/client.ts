@@ -152,6 +152,7 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
         path: '/tasks',
         query: { assignee: query.assignee, workspace: query.workspace, completed_since: query.completed_since, ...paging(query) },
       }),
+    getTask: (task, opts) => one<AsanaTask>('getTask', { method: 'GET', path: `/tasks/${seg(task)}`, query: fields(opts) }),
     // PUT with the same assignee leaves the same state however often it is applied.
     updateTask: (task, changes) =>
       one<AsanaTask>('updateTask', { method: 'PUT', path: `/tasks/${seg(task)}`, data: changes }),

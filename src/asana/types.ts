@@ -117,6 +117,7 @@ export interface AsanaApi {
   ): Promise<Page<AsanaWorkspaceMembership>>;
   getWorkspaceMembershipsForUser(user: string, options?: PageOptions): Promise<Page<AsanaWorkspaceMembership>>;
   getTasks(query: TaskQuery): Promise<Page<AsanaTask>>;
+  getTask(task: string, options?: { opt_fields?: readonly string[] }): Promise<AsanaTask>;
   /** `assignee` a gid or email (the person must be a member of the workspace), or null. */
   updateTask(task: string, changes: { assignee?: string | null }): Promise<AsanaTask>;
   /** Unpaginated, ranked by Asana's relevance; teams the token cannot see are not among them. */

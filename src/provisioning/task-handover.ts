@@ -55,6 +55,7 @@ export class TaskHandover {
         }
         record = await store.chooseHandoverTarget(workId, target.gid, target.label);
       }
+      if (record.inFlightTask !== null) await this.settleInFlight(record);
       await this.moveTasks(work, record);
       await this.finish(record, null);
     } catch (error) {
@@ -82,15 +83,32 @@ export class TaskHandover {
       }),
     );
     for await (const task of tasks) {
+      await store.beginTaskMove(record.workId, task.gid);
       try {
         await asana.updateTask(task.gid, { assignee: target });
-        await store.countHandedOver(record.workId, 'handedOver');
+        await store.settleTaskMove(record.workId, 'handedOver');
       } catch (error) {
         // Asana refused this one task (it may have left the workspace meanwhile): reported, the rest go on.
         if (!(error instanceof AsanaError && error.permanent && error.status !== 401)) throw error;
-        await store.countHandedOver(record.workId, 'notHandedOver');
+        await store.settleTaskMove(record.workId, 'notHandedOver');
       }
     }
+  }
+
+  /**
+   * A reassignment sent before the process died (or before an unknown outcome) is read back once: counted when
+   * Asana holds it; otherwise the task is still the person's and the listing finds it again.
+   */
+  private async settleInFlight(record: TaskHandoverRecord): Promise<void> {
+    const gid = record.inFlightTask as string;
+    let moved = false;
+    try {
+      const task = await this.options.asana.getTask(gid, { opt_fields: ['assignee'] });
+      moved = task.assignee?.gid === record.targetGid;
+    } catch (error) {
+      if (!(error instanceof AsanaError && error.status === 404)) throw error;
+    }
+    await this.options.store.settleTaskMove(record.workId, moved ? 'handedOver' : null);
   }
 
   private async finish(record: TaskHandoverRecord, outcome: string | null): Promise<void> {

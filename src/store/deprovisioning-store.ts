@@ -35,6 +35,8 @@ export interface TaskHandoverRecord {
   readonly finishedAt: number | null;
   /** Why it ended as it did (null while running or when every task went over). */
   readonly outcome: string | null;
+  /** A task whose reassignment was sent but not counted (the process died meanwhile); null otherwise. */
+  readonly inFlightTask: string | null;
 }
 
 export interface PlannedWork {
@@ -59,7 +61,10 @@ export interface DeprovisioningStore {
   startTaskHandover(workId: number, userId: string, now: number): Promise<TaskHandoverRecord>;
   /** Sets the target once; returns the record as stored (a target chosen earlier wins). */
   chooseHandoverTarget(workId: number, targetGid: string, targetLabel: string): Promise<TaskHandoverRecord>;
-  countHandedOver(workId: number, outcome: 'handedOver' | 'notHandedOver'): Promise<void>;
+  /** Records the task about to be reassigned, so a crash leaves a trace to read back (settleTaskMove). */
+  beginTaskMove(workId: number, taskGid: string): Promise<void>;
+  /** Counts the task in flight (null: it was not moved after all) and clears it. */
+  settleTaskMove(workId: number, outcome: 'handedOver' | 'notHandedOver' | null): Promise<void>;
   finishTaskHandover(workId: number, now: number, outcome: string | null): Promise<TaskHandoverRecord>;
   /** The latest handover of each user. */
   latestHandovers(userIds: readonly string[]): Promise<ReadonlyMap<string, TaskHandoverRecord>>;

@@ -181,7 +181,9 @@ export const migrations: readonly Migration[] = [
         not_handed_over INTEGER NOT NULL DEFAULT 0,
         started_at INTEGER NOT NULL,
         finished_at INTEGER,
-        outcome TEXT
+        outcome TEXT,
+        -- The task whose reassignment was sent and not yet counted: after a crash, read back once.
+        in_flight_task TEXT
       );
       CREATE INDEX task_handovers_user ON task_handovers (user_id);
     `,

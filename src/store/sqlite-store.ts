@@ -343,8 +343,12 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     return this.write(() => this.deprovisioning.chooseHandoverTarget(workId, targetGid, targetLabel));
   }
 
-  async countHandedOver(workId: number, outcome: 'handedOver' | 'notHandedOver'): Promise<void> {
-    this.write(() => this.deprovisioning.countHandedOver(workId, outcome));
+  async beginTaskMove(workId: number, taskGid: string): Promise<void> {
+    this.write(() => this.deprovisioning.beginTaskMove(workId, taskGid));
+  }
+
+  async settleTaskMove(workId: number, outcome: 'handedOver' | 'notHandedOver' | null): Promise<void> {
+    this.write(() => this.deprovisioning.settleTaskMove(workId, outcome));
   }
 
   async finishTaskHandover(workId: number, now: number, outcome: string | null): Promise<TaskHandoverRecord> {

@@ -17,6 +17,7 @@ interface HandoverRow {
   started_at: number;
   finished_at: number | null;
   outcome: string | null;
+  in_flight_task: string | null;
 }
 
 function toHandover(row: HandoverRow): TaskHandoverRecord {
@@ -30,6 +31,7 @@ function toHandover(row: HandoverRow): TaskHandoverRecord {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     outcome: row.outcome,
+    inFlightTask: row.in_flight_task,
   };
 }
 
@@ -121,9 +123,18 @@ export class DeprovisioningTables {
     return this.required(workId);
   }
 
-  countHandedOver(workId: number, outcome: 'handedOver' | 'notHandedOver'): void {
-    const column = outcome === 'handedOver' ? 'handed_over' : 'not_handed_over';
-    this.sql.statements.get(`UPDATE task_handovers SET ${column} = ${column} + 1 WHERE work_id = ?`).run(workId);
+  beginTaskMove(workId: number, taskGid: string): void {
+    this.sql.statements.get('UPDATE task_handovers SET in_flight_task = ? WHERE work_id = ?').run(taskGid, workId);
+  }
+
+  settleTaskMove(workId: number, outcome: 'handedOver' | 'notHandedOver' | null): void {
+    const add = (name: 'handedOver' | 'notHandedOver') => (outcome === name ? 1 : 0);
+    this.sql.statements
+      .get(
+        `UPDATE task_handovers SET handed_over = handed_over + ?, not_handed_over = not_handed_over + ?,
+           in_flight_task = NULL WHERE work_id = ?`,
+      )
+      .run(add('handedOver'), add('notHandedOver'), workId);
   }
 
   finishTaskHandover(workId: number, now: number, outcome: string | null): TaskHandoverRecord {
