@@ -43,7 +43,10 @@ export class DeprovisioningTables {
     const s = this.sql.statements;
     if (s.get('SELECT 1 FROM deprovision_admissions WHERE work_id = ?').get(item.id) !== undefined) return { admitted: true };
     const recent = s.get('SELECT count(*) FROM deprovision_admissions WHERE counted = 1 AND at > ?').pluck().get(windowStart) as number;
-    if (recent < limit) {
+    // A second removal of a person already held (a reconcile restoring the IdP's intent) waits with the first:
+    // only an admin's release lets a held person go, not the window moving on.
+    const personHeld = s.get(`SELECT 1 FROM asana_work WHERE failed = ${HELD} AND order_key = ?`).get(item.orderKey) !== undefined;
+    if (recent < limit && !personHeld) {
       s.get('INSERT INTO deprovision_admissions (work_id, at, counted) VALUES (?, ?, 1)').run(item.id, now);
       return { admitted: true };
     }
