@@ -60,8 +60,10 @@ export type RunOutcome =
   | { readonly kind: 'refused'; readonly error: AsanaError; readonly item: WorkItem; readonly applied: boolean };
 
 type Refusal = { readonly refused: AsanaError; readonly item: WorkItem };
-/** `skipped`: another runner holds the order key (it may be running this very item) or older work comes first. */
-/** `stopped`: a gate kept the item from running (held or planned); nothing was sent. */
+/**
+ * `skipped`: another runner holds the order key (it may be running this very item) or older work comes first.
+ * `stopped`: a gate kept the item from running (held or planned); nothing was sent.
+ */
 type ItemResult = 'done' | 'notApplied' | 'unknown' | 'skipped' | 'failed' | 'stopped' | Refusal;
 
 /**

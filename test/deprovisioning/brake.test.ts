@@ -110,6 +110,7 @@ t.test('a deleted user is held too and listed; DEPROVISION_BRAKE_LIMIT=0 turns t
   const list = await runCli(h, ['deprovisions', '--json']);
   t.match(JSON.parse(list.stdout), { held: [{ userId: b.id, userName: null, email: 'b@example.com' }] });
   t.equal(h.simulator.users().find((u) => u.gid === b.gid)?.active, true, 'not removed yet');
+  t.match((await runCli(h, ['plan'])).stdout, /remove b@example\.com from the workspace \(held by the deprovisioning brake\)/);
   t.equal((await runCli(h, ['deprovisions', '--release'])).code, 64, '--release needs ids or --all');
   t.equal((await runCli(h, ['deprovisions', '--release', 'no-such-id'])).code, 1, 'nothing released');
   await runCli(h, ['deprovisions', '--release', b.id]);
