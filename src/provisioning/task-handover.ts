@@ -113,17 +113,20 @@ export class TaskHandover {
 
   private async finish(record: TaskHandoverRecord, outcome: string | null): Promise<void> {
     const done = await this.options.store.finishTaskHandover(record.workId, this.now(), outcome);
-    // Gids and SCIM ids only: addresses stay out of the log (docs/reliability.md).
+    // Gids, SCIM ids and the entry's position only: an address stays out of the log (README, "Logs").
+    const label = done.targetLabel;
+    const to =
+      label === null ? 'nobody' : label === 'manager' ? 'manager' : `TASK_HANDOVER_TO entry ${this.options.targets.indexOf(label) + 1}`;
     this.options.logger.info(
       {
         userId: done.userId,
-        to: done.targetLabel,
+        to,
         toAsanaGid: done.targetGid,
         handedOver: done.handedOver,
         notHandedOver: done.notHandedOver,
         ...(outcome !== null && { outcome }),
       },
-      `task handover: ${done.handedOver} tasks to ${done.targetLabel ?? 'nobody'}`,
+      `task handover: ${done.handedOver} tasks to ${to}`,
     );
   }
 
