@@ -8,10 +8,13 @@ import type { Config } from './config.js';
 import { BridgeMetrics } from './metrics.js';
 import { AuditTrail } from './provisioning/audit-trail.js';
 import { AuditedWorkExecutor } from './provisioning/audited-executor.js';
+import { DeprovisionBrake } from './provisioning/deprovision-brake.js';
+import { DryRun } from './provisioning/dry-run.js';
 import { GroupService } from './provisioning/groups.js';
 import { OperationsOverview } from './provisioning/operations-overview.js';
 import { ReadinessMonitor } from './provisioning/readiness.js';
 import { runReconcilePass } from './provisioning/reconcile-pass.js';
+import { TaskHandover } from './provisioning/task-handover.js';
 import { Reconciler } from './provisioning/reconciler.js';
 import { UserService } from './provisioning/users.js';
 import { WorkRunner } from './provisioning/work-runner.js';
@@ -64,10 +67,29 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ...(timings.asanaRequestTimeoutMs !== undefined ? { requestTimeoutMs: timings.asanaRequestTimeoutMs } : {}),
     ...(timings.asanaLandingWindowMs !== undefined ? { landingWindowMs: timings.asanaLandingWindowMs } : {}),
   });
-  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID);
+  const handover = new TaskHandover({
+    store,
+    asana,
+    workspaceGid: config.ASANA_WORKSPACE_GID,
+    targets: config.TASK_HANDOVER_TO,
+    maxMs: config.TASK_HANDOVER_MAX_MINUTES * 60_000,
+    logger: logger.child({ component: 'handover' }),
+  });
+  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID, handover);
+  // A dry run sends nothing and plans everything; otherwise the deprovisioning brake looks at every removal.
+  const dryRun = config.ASANA_WRITES === 'off';
+  const gate = dryRun
+    ? new DryRun(store)
+    : new DeprovisionBrake({
+        store,
+        limit: config.DEPROVISION_BRAKE_LIMIT,
+        windowMs: config.DEPROVISION_BRAKE_WINDOW_MINUTES * 60_000,
+        logger: logger.child({ component: 'brake' }),
+      });
   const runner = new WorkRunner({
     store,
     executor,
+    gate,
     logger: logger.child({ component: 'work' }),
     ...(timings.workBackoffBaseMs !== undefined ? { backoffBaseMs: timings.workBackoffBaseMs } : {}),
     ...(timings.workBackoffMaxMs !== undefined ? { backoffMaxMs: timings.workBackoffMaxMs } : {}),
@@ -129,7 +151,13 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
   // The first readiness answer is waited for briefly, so a bridge that can reach Asana is ready once it listens;
   // a slow Asana does not hold the start (liveness must answer), the check goes on in the background.
   await Promise.race([readiness.start(), sleep(FIRST_READINESS_WAIT_MS, undefined, { ref: false })]);
-  runner.start();
+  if (dryRun) {
+    logger.warn('ASANA_WRITES=off: a dry run; Asana work is planned, not sent (npm run plan lists it)');
+  } else {
+    const resumed = await store.resumePlanned();
+    if (resumed > 0) logger.info({ resources: resumed }, 'carrying out the plan of a dry run');
+    runner.start();
+  }
   let closing: Promise<void> | undefined;
   return {
     app,

@@ -79,12 +79,36 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Days the audit log keeps an entry; older entries are deleted at start and daily. */
   AUDIT_RETENTION_DAYS: positiveInt.default(90),
+  /**
+   * Where a removed person's open tasks go (issue 12), tried in order, comma-separated: `manager` (their enterprise
+   * manager, when the bridge knows them as an Asana member) and/or addresses of Asana members. Empty: no handover.
+   */
+  TASK_HANDOVER_TO: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+    .pipe(
+      z.array(
+        z.string().refine((t) => t === 'manager' || /^[^@\s]+@[^@\s]+$/.test(t), 'each entry must be `manager` or an email address'),
+      ),
+    ),
+  /**
+   * A handover that keeps failing holds a removal back at most this long; what it did not hand over is reported.
+   * 0: the first failure gives the handover up.
+   */
+  TASK_HANDOVER_MAX_MINUTES: z.coerce.number().int().min(0).default(15),
+  /** Workspace removals let run per DEPROVISION_BRAKE_WINDOW_MINUTES; beyond, they are held for an admin. 0: off. */
+  DEPROVISION_BRAKE_LIMIT: z.coerce.number().int().min(0).default(50),
+  DEPROVISION_BRAKE_WINDOW_MINUTES: positiveInt.default(60),
+  /** `off`: a dry run: everything is accepted, stored and planned, and no write is sent to Asana. */
+  ASANA_WRITES: z.enum(['on', 'off']).default('on'),
   /** Seconds between readiness checks (store reachable, Asana token accepted); /readyz answers the last result. */
   READINESS_INTERVAL_SECONDS: positiveInt.default(30),
 });
 
-export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN'>> & {
+export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN' | 'TASK_HANDOVER_TO'>> & {
   readonly SCIM_TOKEN: readonly string[];
+  readonly TASK_HANDOVER_TO: readonly string[];
   readonly databasePath: string;
 };
 
@@ -104,5 +128,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const databasePath = result.data.DATABASE_URL.slice('file:'.length);
-  return Object.freeze({ ...result.data, SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]), databasePath });
+  return Object.freeze({
+    ...result.data,
+    SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]),
+    TASK_HANDOVER_TO: Object.freeze([...result.data.TASK_HANDOVER_TO]),
+    databasePath,
+  });
 }

@@ -26,6 +26,20 @@ t.test('a comma-separated SCIM_TOKEN holds several tokens for rotation', async (
   t.same(config.SCIM_TOKEN, [valid.SCIM_TOKEN, 'second-token-0123456789']);
 });
 
+t.test('deprovisioning settings (issue 12): defaults, and TASK_HANDOVER_TO as an ordered list', async (t) => {
+  const config = loadConfig(valid);
+  t.same(config.TASK_HANDOVER_TO, [], 'no handover by default');
+  t.equal(config.TASK_HANDOVER_MAX_MINUTES, 15);
+  t.equal(config.DEPROVISION_BRAKE_LIMIT, 50);
+  t.equal(config.DEPROVISION_BRAKE_WINDOW_MINUTES, 60);
+  t.equal(config.ASANA_WRITES, 'on');
+  const set = loadConfig({ ...valid, TASK_HANDOVER_TO: ' manager , it-archive@example.com ', DEPROVISION_BRAKE_LIMIT: '0', ASANA_WRITES: 'off' });
+  t.same(set.TASK_HANDOVER_TO, ['manager', 'it-archive@example.com']);
+  t.ok(Object.isFrozen(set.TASK_HANDOVER_TO));
+  t.equal(set.DEPROVISION_BRAKE_LIMIT, 0, '0 turns the brake off');
+  t.equal(set.ASANA_WRITES, 'off');
+});
+
 const invalid: Array<[string, Record<string, string | undefined>, string]> = [
   ['missing SCIM_TOKEN', { ...valid, SCIM_TOKEN: undefined }, 'SCIM_TOKEN'],
   ['short SCIM_TOKEN', { ...valid, SCIM_TOKEN: 'short' }, 'SCIM_TOKEN'],
@@ -38,6 +52,10 @@ const invalid: Array<[string, Record<string, string | undefined>, string]> = [
   ['DATABASE_URL of an unsupported kind', { ...valid, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
   ['rate limit zero', { ...valid, ASANA_RATE_LIMIT_PER_MINUTE: '0' }, 'ASANA_RATE_LIMIT_PER_MINUTE'],
   ['unknown LOG_LEVEL', { ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ['a TASK_HANDOVER_TO entry neither manager nor an address', { ...valid, TASK_HANDOVER_TO: 'manager,boss' }, 'TASK_HANDOVER_TO'],
+  ['negative DEPROVISION_BRAKE_LIMIT', { ...valid, DEPROVISION_BRAKE_LIMIT: '-1' }, 'DEPROVISION_BRAKE_LIMIT'],
+  ['DEPROVISION_BRAKE_WINDOW_MINUTES zero', { ...valid, DEPROVISION_BRAKE_WINDOW_MINUTES: '0' }, 'DEPROVISION_BRAKE_WINDOW_MINUTES'],
+  ['ASANA_WRITES neither on nor off', { ...valid, ASANA_WRITES: 'maybe' }, 'ASANA_WRITES'],
 ];
 
 for (const [name, env, variable] of invalid) {

@@ -4,6 +4,7 @@ import type { RequestLog } from './request-log.js';
 import type { Reply } from './route.js';
 import { SimHttpError } from './sim-http-error.js';
 import type { SimStore } from './sim-store.js';
+import { addTasks, listTasks, parseTaskSeed } from './task-seeding.js';
 
 /**
  * The simulator's own HTTP control surface under /_simulator/, so a separate process (the sandbox, an IdP
@@ -34,6 +35,10 @@ export function handleControl(deps: ControlDeps, method: string, path: string, b
           },
         },
       };
+    case 'GET tasks':
+      return { status: 200, body: { data: listTasks(store) } };
+    case 'POST tasks':
+      return { status: 201, body: { data: addTasks(store, parseTaskSeed(parseJson(body === '' ? '{}' : body))) } };
     case 'GET requests':
       return { status: 200, body: { data: log.list() } };
     case 'DELETE requests':

@@ -8,7 +8,9 @@ export type {
   FailNext,
   FaultOptions,
   LoggedRequest,
+  SimTask,
   SimTeam,
+  TaskSeedInput,
   SimUser,
   SimulatorOptions,
 } from './types.js';

@@ -1,5 +1,6 @@
 import type { OptFields } from './opt-fields.js';
 import type { TeamMembershipRecord, TeamRecord, UserRecord, WorkspaceRecord } from './sim-store.js';
+import type { TaskRecord } from './sim-tasks.js';
 
 /**
  * Turns store records into Asana's JSON shapes (facts.md §2.2): compact records by default, full records
@@ -40,6 +41,7 @@ export class RecordRenderer {
   private readonly teamShape: Shape<TeamRecord>;
   private readonly teamMembershipShape: Shape<TeamMembershipRecord>;
   private readonly workspaceMembershipShape: Shape<UserRecord>;
+  private readonly taskShape: Shape<TaskRecord>;
 
   constructor(workspace: WorkspaceRecord, origin: string) {
     const compactWorkspace = (inside: OptFields | undefined): Json => this.workspace(workspace, inside, 'compact');
@@ -111,6 +113,24 @@ export class RecordRenderer {
         created_at: (user) => user.membership.createdAt,
       },
     };
+    this.taskShape = {
+      type: 'task',
+      gid: (task) => task.gid,
+      compact: ['name'],
+      full: ['name', 'assignee', 'completed', 'completed_at', 'modified_at', 'workspace'],
+      getters: {
+        name: (task) => task.name,
+        assignee: (task, inside) => (task.assignee ? this.user(task.assignee, inside, 'compact') : null),
+        completed: (task) => task.completed,
+        completed_at: (task) => task.completedAt,
+        modified_at: (task) => task.modifiedAt,
+        workspace: (_task, inside) => compactWorkspace(inside),
+      },
+    };
+  }
+
+  task(task: TaskRecord, fields: OptFields | undefined, detail: Detail): Json {
+    return render(this.taskShape, task, fields, detail);
   }
 
   workspace(workspace: WorkspaceRecord, fields: OptFields | undefined, detail: Detail): Json {

@@ -1,4 +1,5 @@
 import { SimHttpError } from './sim-http-error.js';
+import { SimTasks } from './sim-tasks.js';
 import { SortedIndex } from './sorted-index.js';
 import type { SimTeam, SimUser } from './types.js';
 
@@ -83,6 +84,8 @@ export class SimStore {
   private readonly peopleByName = new SortedIndex<UserRecord>(alphabeticalKey);
   private readonly teamsByGid = new Map<string, TeamRecord>();
   private readonly teamIndex = new SortedIndex<TeamRecord>((team) => team.gid);
+  /** The workspace's tasks (gids from the same sequence as everything else). */
+  readonly tasks = new SimTasks(() => this.takeGid());
 
   constructor(workspace: WorkspaceRecord, owner: TokenOwnerInput) {
     this.workspace = { ...workspace, emailDomains: workspace.emailDomains.map((domain) => domain.toLowerCase()) };

@@ -11,7 +11,9 @@ import { RequestLog } from './request-log.js';
 import type { RouteDeps } from './route.js';
 import { createRandom } from './seeded-random.js';
 import { SimStore, toSimUser } from './sim-store.js';
+import { addTasks, listTasks } from './task-seeding.js';
 import { resolveSettings, seedList, tokenOwner } from './simulator-settings.js';
+import { taskRoutes } from './task-routes.js';
 import { teamRoutes } from './team-routes.js';
 import { TokenAccess } from './token-access.js';
 import type { AsanaSimulator, SimulatorOptions } from './types.js';
@@ -67,6 +69,7 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     ...workspaceRoutes(routeDeps),
     ...workspaceMembershipRoutes(routeDeps),
     ...teamRoutes(routeDeps),
+    ...taskRoutes(routeDeps),
   ]);
   // Attached right after listen resolves: no connection can be served before this synchronous continuation.
   server.on(
@@ -105,6 +108,8 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     teams: () => store.teams(),
     addUser: ({ name, email }) => toSimUser(store.seedMember(name, email)),
     changeEmail: (gid, email) => toSimUser(store.changeEmail(gid, email)),
+    addTasks: (seed) => addTasks(store, seed),
+    tasks: () => listTasks(store),
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing = true;

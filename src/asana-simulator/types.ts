@@ -83,6 +83,24 @@ export interface SimTeam {
   memberGids: string[];
 }
 
+/** A task as the simulator's control surface shows it. */
+export interface SimTask {
+  gid: string;
+  name: string;
+  /** The assignee's gid, or null. */
+  assignee: string | null;
+  completed: boolean;
+}
+
+/** Tasks seeded as if made in Asana: `count` tasks (default 1) for an assignee named by gid or email (or none). */
+export interface TaskSeedInput {
+  assignee: string | null;
+  count?: number;
+  completed?: boolean;
+  /** Names are `<name> 1`, `<name> 2`…; default "Task". */
+  name?: string;
+}
+
 export interface AsanaSimulator {
   /** The Asana base URL, e.g. 'http://127.0.0.1:41234/api/1.0'. */
   readonly url: string;
@@ -102,5 +120,9 @@ export interface AsanaSimulator {
   addUser(user: { name: string; email: string }): SimUser;
   /** As if the person changed their email in their Asana profile (no REST call does this). */
   changeEmail(gid: string, email: string): SimUser;
+  /** Seeds tasks in the workspace (also `POST /_simulator/tasks` with a TaskSeedInput). */
+  addTasks(seed: TaskSeedInput): SimTask[];
+  /** Every task, in gid order (also `GET /_simulator/tasks`). */
+  tasks(): SimTask[];
   close(): Promise<void>;
 }

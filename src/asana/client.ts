@@ -6,6 +6,7 @@ import type { Repeatability } from './retry-policy.js';
 import { sendRequest, type AsanaEnvelope, type AsanaRequest } from './send-request.js';
 import type {
   AsanaApi,
+  AsanaTask,
   AsanaTeam,
   AsanaTeamMembership,
   AsanaUser,
@@ -145,6 +146,16 @@ export function createAsanaClient(options: AsanaClientOptions): AsanaClient {
         path: `/users/${seg(user)}/workspace_memberships`,
         query: paging(opts),
       }),
+    getTasks: (query) =>
+      page<AsanaTask>('getTasks', {
+        method: 'GET',
+        path: '/tasks',
+        query: { assignee: query.assignee, workspace: query.workspace, completed_since: query.completed_since, ...paging(query) },
+      }),
+    getTask: (task, opts) => one<AsanaTask>('getTask', { method: 'GET', path: `/tasks/${seg(task)}`, query: fields(opts) }),
+    // PUT with the same assignee leaves the same state however often it is applied.
+    updateTask: (task, changes) =>
+      one<AsanaTask>('updateTask', { method: 'PUT', path: `/tasks/${seg(task)}`, data: changes }),
     typeaheadForWorkspace: (workspace, opts) =>
       one<AsanaTeam[]>('typeaheadForWorkspace', {
         method: 'GET',

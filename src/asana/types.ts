@@ -47,6 +47,21 @@ export interface AsanaWorkspaceMembership {
   is_guest?: boolean;
 }
 
+export interface AsanaTask {
+  gid: string;
+  resource_type?: 'task';
+  name?: string;
+  assignee?: AsanaUser | null;
+  completed?: boolean;
+}
+
+/** getTasks by assignee: Asana wants `assignee` together with `workspace`; `completed_since: 'now'` = open tasks. */
+export interface TaskQuery extends PageOptions {
+  assignee: string;
+  workspace: string;
+  completed_since?: string;
+}
+
 export interface NextPage {
   offset: string;
   path: string;
@@ -101,6 +116,10 @@ export interface AsanaApi {
     options?: PageOptions & { user?: string },
   ): Promise<Page<AsanaWorkspaceMembership>>;
   getWorkspaceMembershipsForUser(user: string, options?: PageOptions): Promise<Page<AsanaWorkspaceMembership>>;
+  getTasks(query: TaskQuery): Promise<Page<AsanaTask>>;
+  getTask(task: string, options?: { opt_fields?: readonly string[] }): Promise<AsanaTask>;
+  /** `assignee` a gid or email (the person must be a member of the workspace), or null. */
+  updateTask(task: string, changes: { assignee?: string | null }): Promise<AsanaTask>;
   /** Unpaginated, ranked by Asana's relevance; teams the token cannot see are not among them. */
   typeaheadForWorkspace(workspace: string, options: TypeaheadOptions): Promise<AsanaTeam[]>;
 }

@@ -5,6 +5,7 @@ import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store
 import { workKeys } from '../store/work-keys.js';
 import { describeFailure } from './asana-failure.js';
 import { AuditDraft, type AuditFacts, type AuditTrail } from './audit-trail.js';
+import type { TaskHandover } from './task-handover.js';
 import { WaitingForDependency, WorkExecutor } from './work-executor.js';
 
 /** A name the work carries, for an entry whose resource may be gone (a deleted group's clean-up). */
@@ -28,11 +29,12 @@ export class AuditedWorkExecutor extends WorkExecutor {
     store: MappingStore & AuditLogStore,
     asana: AsanaApi,
     workspaceGid: string,
+    handover?: TaskHandover,
   ) {
-    super(store, asana, workspaceGid);
+    super(store, asana, workspaceGid, handover);
   }
 
-  override async execute(work: AsanaWork): Promise<WorkEffect> {
+  override async execute(work: AsanaWork, workId = 0): Promise<WorkEffect> {
     const request = this.trail.active();
     const draft = new AuditDraft();
     if ('userId' in work) {
@@ -42,7 +44,7 @@ export class AuditedWorkExecutor extends WorkExecutor {
     }
     let result: { ok: true; effect: WorkEffect } | { ok: false; error: unknown };
     try {
-      result = { ok: true, effect: await this.trail.within(draft, () => super.execute(work)) };
+      result = { ok: true, effect: await this.trail.within(draft, () => super.execute(work, workId)) };
     } catch (error) {
       result = { ok: false, error };
     }

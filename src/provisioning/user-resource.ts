@@ -1,4 +1,5 @@
 import { ENTERPRISE_USER_SCHEMA, SYNC_SCHEMA, USER_SCHEMA } from '../scim/schemas.js';
+import type { TaskHandoverRecord } from '../store/deprovisioning-store.js';
 import type { GroupRef, UserRecord } from '../store/mapping-store.js';
 import { RENAME_ACTION, sameAddress } from './asana-email.js';
 import { resourceMeta, syncExtension } from './resource-meta.js';
@@ -7,7 +8,12 @@ import { resourceMeta, syncExtension } from './resource-meta.js';
  * A stored user as SCIM JSON (RFC 7643 §4.1): the IdP's attributes as given, plus the server-owned id, groups
  * (derived from memberships), meta and the sync extension.
  */
-export function toScimUser(user: UserRecord, groups: readonly GroupRef[], baseUrl: string): Record<string, unknown> {
+export function toScimUser(
+  user: UserRecord,
+  groups: readonly GroupRef[],
+  baseUrl: string,
+  handover?: TaskHandoverRecord,
+): Record<string, unknown> {
   const { schemas: _ignored, ...attributes } = user.data;
   const schemas = [USER_SCHEMA];
   if (attributes[ENTERPRISE_USER_SCHEMA] !== undefined) schemas.push(ENTERPRISE_USER_SCHEMA);
@@ -28,7 +34,7 @@ export function toScimUser(user: UserRecord, groups: readonly GroupRef[], baseUr
           })),
         }
       : {}),
-    [SYNC_SCHEMA]: userSync(user),
+    [SYNC_SCHEMA]: { ...userSync(user), ...(handover && { taskHandover: handoverJson(handover) }) },
     meta: resourceMeta('User', user, baseUrl),
   };
 }
@@ -48,5 +54,23 @@ function userSync(user: UserRecord): Record<string, unknown> {
     asanaEmail: user.asanaEmail,
     emailInAsana: user.emailInAsana,
     action: RENAME_ACTION,
+  };
+}
+
+/** The SCIM id of the user's enterprise manager (RFC 7643 §4.3), if the IdP gave one. */
+export function managerOf(user: UserRecord): string | undefined {
+  const enterprise = user.data[ENTERPRISE_USER_SCHEMA] as { manager?: { value?: unknown } } | undefined;
+  const value = enterprise?.manager?.value;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** How many of the person's open tasks went to whom when they were removed (issue 12; syncSchema taskHandover). */
+function handoverJson(handover: TaskHandoverRecord): Record<string, unknown> {
+  return {
+    state: handover.finishedAt === null ? 'running' : 'done',
+    ...(handover.targetLabel !== null && { to: handover.targetLabel, toAsanaGid: handover.targetGid }),
+    handedOver: handover.handedOver,
+    notHandedOver: handover.notHandedOver,
+    ...(handover.outcome !== null && { outcome: handover.outcome }),
   };
 }

@@ -4,12 +4,13 @@ import { asanaEmailOf, personEmailOf } from './asana-email.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
+import type { DeprovisioningStore } from '../store/deprovisioning-store.js';
 import type { AsanaWork, MappingStore, UserRecord } from '../store/mapping-store.js';
 import { personKey } from '../store/work-keys.js';
 import { KeyedLock } from './keyed-lock.js';
 import { settleOutcome } from './settle-outcome.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
-import { toScimUser } from './user-resource.js';
+import { managerOf, toScimUser } from './user-resource.js';
 import { assertIfMatch, conflictToScim, shouldRetryWrite } from './write-conflicts.js';
 import type { WorkRunner } from './work-runner.js';
 
@@ -22,7 +23,7 @@ function asanaRef(user: UserRecord): string {
 }
 
 export interface UserServiceDeps {
-  readonly store: MappingStore;
+  readonly store: MappingStore & Pick<DeprovisioningStore, 'latestHandovers'>;
   readonly runner: WorkRunner;
   /** How long a write waits for Asana before answering with its work still queued. */
   readonly syncDeadlineMs: number;
@@ -38,7 +39,14 @@ export interface UserView {
 
 /** The work that takes a user out of the workspace (by gid once Asana told it, else by the address Asana holds). */
 function removal(user: UserRecord): AsanaWork {
-  return { kind: 'removeUserFromWorkspace', userId: user.id, email: personEmailOf(user), user: asanaRef(user) };
+  const manager = managerOf(user);
+  return {
+    kind: 'removeUserFromWorkspace',
+    userId: user.id,
+    email: personEmailOf(user),
+    user: asanaRef(user),
+    ...(manager !== undefined && { manager }),
+  };
 }
 
 /**
@@ -63,10 +71,15 @@ export class UserService {
   async list(query: ResourceQuery, baseUrl: string): Promise<{ total: number; users: UserView[] }> {
     const { store } = this.deps;
     const page = await store.listUsers(toListOptions(query, userResource));
-    const groups = await store.groupsOfUsers(page.items.map((u) => u.id));
+    const ids = page.items.map((u) => u.id);
+    const groups = await store.groupsOfUsers(ids);
+    const handovers = await store.latestHandovers(ids);
     return {
       total: page.total,
-      users: page.items.map((u) => ({ resource: toScimUser(u, groups.get(u.id) ?? [], baseUrl), version: u.version })),
+      users: page.items.map((u) => ({
+        resource: toScimUser(u, groups.get(u.id) ?? [], baseUrl, handovers.get(u.id)),
+        version: u.version,
+      })),
     };
   }
 
@@ -221,6 +234,7 @@ export class UserService {
 
   private async view(user: UserRecord, baseUrl: string): Promise<UserView> {
     const groups = (await this.deps.store.groupsOfUsers([user.id])).get(user.id) ?? [];
-    return { resource: toScimUser(user, groups, baseUrl), version: user.version };
+    const handover = (await this.deps.store.latestHandovers([user.id])).get(user.id);
+    return { resource: toScimUser(user, groups, baseUrl, handover), version: user.version };
   }
 }

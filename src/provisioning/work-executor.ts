@@ -2,6 +2,7 @@ import { AsanaError } from '../asana/asana-error.js';
 import { paginate } from '../asana/paginate.js';
 import type { AsanaApi } from '../asana/types.js';
 import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
+import type { TaskHandover } from './task-handover.js';
 import { personKey, teamKey } from '../store/work-keys.js';
 
 /** Work that cannot run yet because work it depends on (a user's invitation, a team's creation) is still queued. */
@@ -30,16 +31,19 @@ async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
 
 /**
  * Carries one piece of queued work out as at most one Asana call (none when nothing is left to do: the resource is
- * gone, the team already linked), and says what Asana taught us.
+ * gone, the team already linked), and says what Asana taught us. A workspace removal with TASK_HANDOVER_TO set
+ * first hands the person's open tasks over (task-handover.ts): a read and a write per task, resumable.
  */
 export class WorkExecutor {
   constructor(
     private readonly store: MappingStore,
     private readonly asana: AsanaApi,
     private readonly workspaceGid: string,
+    private readonly handover?: TaskHandover,
   ) {}
 
-  async execute(work: AsanaWork): Promise<WorkEffect> {
+  /** `workId`: the queued item's id, which a removal's task handover is recorded under (resumed by it). */
+  async execute(work: AsanaWork, workId = 0): Promise<WorkEffect> {
     switch (work.kind) {
       case 'addUserToWorkspace': {
         // Asana's addUser is idempotent: an existing member is returned as is, which links them (not an error).
@@ -47,6 +51,8 @@ export class WorkExecutor {
         return { kind: 'userLinked', userId: work.userId, asanaGid: user.gid };
       }
       case 'removeUserFromWorkspace':
+        // Asana's deprovisioning guide: hand the person's open tasks over before they lose access (issue 12).
+        await this.handover?.run(work, workId);
         await ignoreNotFound(this.asana.removeUserForWorkspace(this.workspaceGid, work.user));
         return NOTHING_LEARNED;
       case 'createTeam': {

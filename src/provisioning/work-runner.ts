@@ -4,9 +4,18 @@ import type { MappingStore, WorkItem } from '../store/mapping-store.js';
 import { describeFailure } from './asana-failure.js';
 import { PrerequisiteMissing, WaitingForDependency, type WorkExecutor } from './work-executor.js';
 
+/**
+ * Looked at before an item runs: `run`, or `stop` when the gate took the item out of this run and recorded why
+ * in the store (the deprovisioning brake holds a removal, a dry run plans the work; issue 12).
+ */
+export interface WorkGate {
+  check(item: WorkItem): Promise<'run' | 'stop'>;
+}
+
 export interface WorkRunnerOptions {
   readonly store: MappingStore;
   readonly executor: WorkExecutor;
+  readonly gate?: WorkGate;
   readonly logger: Logger;
   /** Items run at once by the background loop; the Asana client's own limits still apply beneath. */
   readonly concurrency?: number;
@@ -51,8 +60,11 @@ export type RunOutcome =
   | { readonly kind: 'refused'; readonly error: AsanaError; readonly item: WorkItem; readonly applied: boolean };
 
 type Refusal = { readonly refused: AsanaError; readonly item: WorkItem };
-/** `skipped`: another runner holds the order key (it may be running this very item) or older work comes first. */
-type ItemResult = 'done' | 'notApplied' | 'unknown' | 'skipped' | 'failed' | Refusal;
+/**
+ * `skipped`: another runner holds the order key (it may be running this very item) or older work comes first.
+ * `stopped`: a gate kept the item from running (held or planned); nothing was sent.
+ */
+type ItemResult = 'done' | 'notApplied' | 'unknown' | 'skipped' | 'failed' | 'stopped' | Refusal;
 
 /**
  * Drives queued Asana work until Asana agrees: at once for the request that queued it (the fast path), then in a
@@ -123,7 +135,8 @@ export class WorkRunner {
         return chainResults;
       });
       results.push(...(await Promise.all(chains)).flat());
-      if (results.some((r) => r !== 'done')) break;
+      // A gate's stop (a dry run's plan) sends nothing, so the memberships are looked at too (and planned).
+      if (results.some((r) => r !== 'done' && r !== 'stopped')) break;
     }
     return results;
   }
@@ -195,13 +208,15 @@ export class WorkRunner {
    */
   private async runOne(item: WorkItem): Promise<ItemResult> {
     const { store, executor, logger } = this.options;
+    // Before the order checks: a dry run plans work still queued behind other work too (the gates are idempotent).
+    if (this.options.gate && (await this.options.gate.check(item)) === 'stop') return 'stopped';
     if (this.busy.has(item.orderKey)) return 'skipped';
     this.busy.add(item.orderKey);
     const log = logger.child({ work: item.work.kind, resource: item.resourceKey, workId: item.id });
     try {
       if ((await store.oldestWorkId(item.orderKey)) !== item.id) return 'skipped';
       try {
-        const effect = await executor.execute(item.work);
+        const effect = await executor.execute(item.work, item.id);
         await store.completeWork(item, effect);
         log.debug('asana work done');
         return 'done';

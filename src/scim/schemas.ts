@@ -182,10 +182,12 @@ export const syncSchema: SchemaDefinition = {
     attribute('state', 'string', {
       caseExact: true,
       mutability: 'readOnly',
-      canonicalValues: ['pending', 'synced', 'failed', 'actionRequired'],
+      canonicalValues: ['pending', 'synced', 'failed', 'actionRequired', 'held', 'planned'],
       description:
         'pending: Asana work is queued; synced: Asana holds what the IdP asked; failed: Asana refused; ' +
-        'actionRequired (users): Asana still holds the address the user had before a rename (see action).',
+        'actionRequired (users): Asana still holds the address the user had before a rename (see action); ' +
+        'held (users): the deprovisioning brake holds the removal until an admin releases it; ' +
+        'planned: a dry run (ASANA_WRITES=off) planned the Asana work and sent none.',
     }),
     attribute('attempts', 'integer', { mutability: 'readOnly', description: 'Failed attempts of the queued work.' }),
     attribute('lastError', 'string', { mutability: 'readOnly', description: "Asana's last error, if any." }),
@@ -200,6 +202,21 @@ export const syncSchema: SchemaDefinition = {
     attribute('action', 'string', {
       mutability: 'readOnly',
       description: 'Users: what an admin can do when the state is actionRequired.',
+    }),
+    attribute('taskHandover', 'complex', {
+      mutability: 'readOnly',
+      description: "Users removed with TASK_HANDOVER_TO set: how many of their open tasks went to whom.",
+      subAttributes: [
+        attribute('state', 'string', { caseExact: true, mutability: 'readOnly', canonicalValues: ['running', 'done'] }),
+        attribute('to', 'string', {
+          mutability: 'readOnly',
+          description: 'The TASK_HANDOVER_TO entry the tasks went to: manager, or a member address.',
+        }),
+        attribute('toAsanaGid', 'string', { caseExact: true, mutability: 'readOnly' }),
+        attribute('handedOver', 'integer', { mutability: 'readOnly' }),
+        attribute('notHandedOver', 'integer', { mutability: 'readOnly', description: 'Tasks Asana refused to reassign.' }),
+        attribute('outcome', 'string', { mutability: 'readOnly', description: 'Why tasks were left with the person.' }),
+      ],
     }),
   ],
 };

@@ -6,7 +6,8 @@ import type { OrderKey, ResourceKey } from './work-keys.js';
  * queue of Asana work still to do. One interface, so a PostgreSQL implementation can replace SQLite.
  * Every write method is one transaction: a resource change and the Asana work it implies commit together.
  */
-export type SyncState = 'pending' | 'synced' | 'failed';
+/** `held` and `planned`: a removal the deprovisioning brake holds, work a dry run only plans (deprovisioning-store.ts). */
+export type SyncState = 'pending' | 'synced' | 'failed' | 'held' | 'planned';
 
 export interface SyncStatus {
   readonly state: SyncState;
@@ -57,7 +58,14 @@ export interface GroupRecord extends ResourceMeta {
  */
 export type AsanaWork =
   | { readonly kind: 'addUserToWorkspace'; readonly userId: string; readonly email: string }
-  | { readonly kind: 'removeUserFromWorkspace'; readonly userId: string; readonly email: string; readonly user: string }
+  | {
+      readonly kind: 'removeUserFromWorkspace';
+      readonly userId: string;
+      readonly email: string;
+      readonly user: string;
+      /** The SCIM id of the user's enterprise manager when the removal was queued (a task handover target). */
+      readonly manager?: string;
+    }
   | { readonly kind: 'createTeam'; readonly groupId: string; readonly name: string }
   | { readonly kind: 'renameTeam'; readonly groupId: string; readonly name: string }
   | { readonly kind: 'addUserToTeam'; readonly groupId: string; readonly userId: string; readonly email: string }

@@ -155,4 +155,37 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE asana_work ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 8,
+    name: 'deprovisioning: the removal brake\'s admissions, task handovers',
+    sql: `
+      -- Each workspace removal the deprovisioning brake let run (issue 12), by queued work id; counted ones count
+      -- against DEPROVISION_BRAKE_LIMIT in the rolling window, a removal an admin released does not.
+      -- asana_work.failed = 2 marks a removal the brake holds (0 queued, 1 parked): held work does not run, order
+      -- or keep other work waiting, like parked work.
+      CREATE TABLE deprovision_admissions (
+        work_id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        counted INTEGER NOT NULL
+      );
+      CREATE INDEX deprovision_admissions_at ON deprovision_admissions (at);
+
+      -- The handover of a removed person's open tasks, one per removal (work id); the target, once chosen, is
+      -- never changed, so a resumed handover gives every task to the same person.
+      CREATE TABLE task_handovers (
+        work_id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        target_gid TEXT,
+        target_label TEXT,
+        handed_over INTEGER NOT NULL DEFAULT 0,
+        not_handed_over INTEGER NOT NULL DEFAULT 0,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        outcome TEXT,
+        -- The task whose reassignment was sent and not yet counted: after a crash, read back once.
+        in_flight_task TEXT
+      );
+      CREATE INDEX task_handovers_user ON task_handovers (user_id);
+    `,
+  },
 ];

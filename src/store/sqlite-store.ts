@@ -22,7 +22,15 @@ import type {
   ResourceCount,
   WorkQueueStats,
 } from './audit-log.js';
+import type {
+  Admission,
+  DeprovisioningStore,
+  HeldRemoval,
+  PlannedWork,
+  TaskHandoverRecord,
+} from './deprovisioning-store.js';
 import { SqliteAuditLog } from './sqlite/audit-log.js';
+import { DeprovisioningTables } from './sqlite/deprovisioning-tables.js';
 import { openDatabase, type SqliteContext } from './sqlite/database.js';
 import { OperationsQueries } from './sqlite/operations-queries.js';
 import { GroupTable } from './sqlite/group-table.js';
@@ -45,13 +53,14 @@ function owedAfterRefusal(work: AsanaWork): boolean {
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
  * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
  */
-export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore {
+export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore, DeprovisioningStore {
   private readonly users: UserTable;
   private readonly groups: GroupTable;
   private readonly work: WorkQueue;
   private readonly cache: ReadCache;
   private readonly audit: SqliteAuditLog;
   private readonly operations: OperationsQueries;
+  private readonly deprovisioning: DeprovisioningTables;
 
   private constructor(private readonly sql: SqliteContext) {
     this.audit = new SqliteAuditLog(sql);
@@ -60,6 +69,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     this.users = new UserTable(sql, this.cache);
     this.groups = new GroupTable(sql);
     this.work = new WorkQueue(sql);
+    this.deprovisioning = new DeprovisioningTables(sql);
   }
 
   /** Opens (creating if needed) the database file and applies pending migrations. */
@@ -90,6 +100,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   async insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       this.users.insert(user);
+      if (user.active) this.deprovisioning.dropHeld(user);
       return this.work.enqueue(work);
     });
   }
@@ -97,6 +108,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   async updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.write(() => {
       if (!this.users.update(user, expectedVersion)) throw this.missingOrVersion(this.users.version(user.id), user.id);
+      if (user.active) this.deprovisioning.dropHeld(user);
       if (work.length > 0) this.work.markPending(userKey(user.id), null);
       return this.work.enqueue(work);
     });
@@ -305,6 +317,58 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
 
   async resourcesNeedingAttention(search: string | undefined, limit: number): Promise<AttentionItem[]> {
     return this.operations.resourcesNeedingAttention(search, limit);
+  }
+
+  async admitRemoval(item: WorkItem, now: number, windowStart: number, limit: number, reason: string): Promise<Admission> {
+    return this.write(() => this.deprovisioning.admitRemoval(item, now, windowStart, limit, reason));
+  }
+
+  async heldRemovals(): Promise<HeldRemoval[]> {
+    return this.deprovisioning.heldRemovals();
+  }
+
+  async releaseRemovals(userIds: readonly string[] | undefined, now: number): Promise<number> {
+    return this.write(() => this.deprovisioning.releaseRemovals(userIds, now));
+  }
+
+  async taskHandover(workId: number): Promise<TaskHandoverRecord | undefined> {
+    return this.deprovisioning.taskHandover(workId);
+  }
+
+  async startTaskHandover(workId: number, userId: string, now: number): Promise<TaskHandoverRecord> {
+    return this.write(() => this.deprovisioning.startTaskHandover(workId, userId, now));
+  }
+
+  async chooseHandoverTarget(workId: number, targetGid: string, targetLabel: string): Promise<TaskHandoverRecord> {
+    return this.write(() => this.deprovisioning.chooseHandoverTarget(workId, targetGid, targetLabel));
+  }
+
+  async beginTaskMove(workId: number, taskGid: string): Promise<void> {
+    this.write(() => this.deprovisioning.beginTaskMove(workId, taskGid));
+  }
+
+  async settleTaskMove(workId: number, outcome: 'handedOver' | 'notHandedOver' | null): Promise<void> {
+    this.write(() => this.deprovisioning.settleTaskMove(workId, outcome));
+  }
+
+  async finishTaskHandover(workId: number, now: number, outcome: string | null): Promise<TaskHandoverRecord> {
+    return this.write(() => this.deprovisioning.finishTaskHandover(workId, now, outcome));
+  }
+
+  async latestHandovers(userIds: readonly string[]): Promise<ReadonlyMap<string, TaskHandoverRecord>> {
+    return this.deprovisioning.latestHandovers(userIds);
+  }
+
+  async markPlanned(resourceKey: ResourceKey): Promise<void> {
+    this.write(() => this.deprovisioning.markPlanned(resourceKey));
+  }
+
+  async resumePlanned(): Promise<number> {
+    return this.write(() => this.deprovisioning.resumePlanned());
+  }
+
+  async plannedWork(): Promise<PlannedWork[]> {
+    return this.deprovisioning.plannedWork();
   }
 
   private purgeTombstone(resourceKey: ResourceKey): void {
