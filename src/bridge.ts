@@ -13,6 +13,7 @@ import { OperationsOverview } from './provisioning/operations-overview.js';
 import { ReadinessMonitor } from './provisioning/readiness.js';
 import { runReconcilePass } from './provisioning/reconcile-pass.js';
 import { Reconciler } from './provisioning/reconciler.js';
+import { TokenOwner } from './provisioning/token-owner.js';
 import { UserService } from './provisioning/users.js';
 import { WorkRunner } from './provisioning/work-runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -64,7 +65,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ...(timings.asanaRequestTimeoutMs !== undefined ? { requestTimeoutMs: timings.asanaRequestTimeoutMs } : {}),
     ...(timings.asanaLandingWindowMs !== undefined ? { landingWindowMs: timings.asanaLandingWindowMs } : {}),
   });
-  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID);
+  const owner = new TokenOwner(asana, config.ASANA_WORKSPACE_GID);
+  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID, owner);
   const runner = new WorkRunner({
     store,
     executor,
@@ -74,7 +76,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ...(timings.workPollIntervalMs !== undefined ? { pollIntervalMs: timings.workPollIntervalMs } : {}),
   });
   const syncDeadlineMs = config.ASANA_SYNC_DEADLINE_MS;
-  const users = new UserService({ store, runner, syncDeadlineMs });
+  const users = new UserService({ store, runner, syncDeadlineMs, allowedEmailDomains: config.ASANA_ALLOWED_EMAIL_DOMAINS });
   const groups = new GroupService({
     store,
     runner,
@@ -83,7 +85,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
   });
   const readiness = new ReadinessMonitor({
     store,
-    asana,
+    owner,
+    workspaceGid: config.ASANA_WORKSPACE_GID,
     intervalMs: config.READINESS_INTERVAL_SECONDS * 1000,
     logger: logger.child({ component: 'readiness' }),
   });
@@ -113,6 +116,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
   const reconciler = new Reconciler({
     store,
     asana,
+    owner,
     workspaceGid: config.ASANA_WORKSPACE_GID,
     logger: logger.child({ component: 'reconciler' }),
   });

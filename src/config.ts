@@ -79,12 +79,23 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Days the audit log keeps an entry; older entries are deleted at start and daily. */
   AUDIT_RETENTION_DAYS: positiveInt.default(90),
+  /**
+   * Email domains the bridge may invite, comma-separated (e.g. `example.com,example.org`); empty = any. Asana makes
+   * an address outside the organisation's domains a guest, silently, and bills the seat (issue 10): a user whose
+   * Asana email is outside these is refused with 400 invalidValue and nothing is stored.
+   */
+  ASANA_ALLOWED_EMAIL_DOMAINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d.length > 0))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/, 'must be comma-separated domains like example.com'))),
   /** Seconds between readiness checks (store reachable, Asana token accepted); /readyz answers the last result. */
   READINESS_INTERVAL_SECONDS: positiveInt.default(30),
 });
 
-export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN'>> & {
+export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN' | 'ASANA_ALLOWED_EMAIL_DOMAINS'>> & {
   readonly SCIM_TOKEN: readonly string[];
+  readonly ASANA_ALLOWED_EMAIL_DOMAINS: readonly string[];
   readonly databasePath: string;
 };
 
@@ -104,5 +115,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const databasePath = result.data.DATABASE_URL.slice('file:'.length);
-  return Object.freeze({ ...result.data, SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]), databasePath });
+  return Object.freeze({
+    ...result.data,
+    SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]),
+    ASANA_ALLOWED_EMAIL_DOMAINS: Object.freeze([...result.data.ASANA_ALLOWED_EMAIL_DOMAINS]),
+    databasePath,
+  });
 }

@@ -16,11 +16,11 @@ export interface SimulatorOptions {
   maxConcurrentReads?: number;
   maxConcurrentWrites?: number;
   /**
-   * Whose token it is (facts.md §5). 'serviceAccount' (the default): an Enterprise service account, not listed
-   * among people, that sees and changes every team. 'pat': an admin's personal access token, as customers without
+   * Whose token it is (facts.md §5). 'pat' (the default): an admin's personal access token, as customers without
    * Enterprise run the bridge; the owner is a listed member and admin, joins the teams it creates, cannot be
    * removed, changes a team's members only as a member of that team (it may add itself to a public team), and does
-   * not see secret teams it is not in.
+   * not see secret teams it is not in. 'serviceAccount': an Enterprise service account, not listed among people,
+   * that sees and changes every team.
    */
   tokenMode?: 'serviceAccount' | 'pat';
   /** The token owner's name and email; default "Simulator Admin" admin@<first domain> ('pat'). */

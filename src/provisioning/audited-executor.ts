@@ -5,6 +5,7 @@ import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store
 import { workKeys } from '../store/work-keys.js';
 import { describeFailure } from './asana-failure.js';
 import { AuditDraft, type AuditFacts, type AuditTrail } from './audit-trail.js';
+import type { TokenOwner } from './token-owner.js';
 import { WaitingForDependency, WorkExecutor } from './work-executor.js';
 
 /** A name the work carries, for an entry whose resource may be gone (a deleted group's clean-up). */
@@ -28,8 +29,9 @@ export class AuditedWorkExecutor extends WorkExecutor {
     store: MappingStore & AuditLogStore,
     asana: AsanaApi,
     workspaceGid: string,
+    owner: Pick<TokenOwner, 'identity'>,
   ) {
-    super(store, asana, workspaceGid);
+    super(store, asana, workspaceGid, owner);
   }
 
   override async execute(work: AsanaWork): Promise<WorkEffect> {

@@ -3,6 +3,7 @@ import { paginate } from '../asana/paginate.js';
 import type { AsanaApi } from '../asana/types.js';
 import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
 import { personKey, teamKey } from '../store/work-keys.js';
+import { matches, type TokenOwner } from './token-owner.js';
 
 /** Work that cannot run yet because work it depends on (a user's invitation, a team's creation) is still queued. */
 export class WaitingForDependency extends Error {
@@ -10,11 +11,46 @@ export class WaitingForDependency extends Error {
 }
 
 /**
+ * Work the bridge does not carry out, for good: it fails like a refusal (the resource says `failed` with the
+ * message, which tells an admin what to do), but the IdP's intent is kept and nothing is undone.
+ */
+export class NotCarriedOut extends Error {}
+
+/**
  * Work whose prerequisite Asana refused (a team that was never created, a person whose invitation failed) and
  * that nothing queued will bring: it fails like a refusal, so the resource says `failed` instead of waiting.
  */
-export class PrerequisiteMissing extends Error {
+export class PrerequisiteMissing extends NotCarriedOut {
   override readonly name = 'PrerequisiteMissing';
+}
+
+/**
+ * The removal of the bridge's own token's owner (issue 10): it would revoke the bridge's access to Asana (the
+ * workspace) or to the team it manages (Asana lets only a team's members change it), so it is never sent.
+ */
+export class TokenOwnerKept extends NotCarriedOut {
+  override readonly name = 'TokenOwnerKept';
+  constructor(from: 'workspace' | 'team') {
+    super(
+      `not carried out: this person owns the bridge's Asana token, and removing them from the ${from} would lock ` +
+        `the bridge out${from === 'team' ? ' of the team' : ' of Asana'}; run the bridge on another workspace admin's ` +
+        'personal access token (ASANA_TOKEN) first, then remove them in Asana',
+    );
+  }
+}
+
+/**
+ * Asana refused the token's owner a team (403): they are not a member and may not join (a private team, or a team
+ * whose settings restrict who adds members). Reported with Asana's reason, never retried nor undone (issue 10).
+ */
+export class TeamAccessRefused extends NotCarriedOut {
+  override readonly name = 'TeamAccessRefused';
+  constructor(error: AsanaError) {
+    super(
+      `Asana does not let the token's owner join team to manage it (${error.message}): add them to the team in ` +
+        'Asana (as a team member allowed to add and remove members), then write the group again',
+    );
+  }
 }
 
 const NOTHING_LEARNED: WorkEffect = { kind: 'none' };
@@ -37,6 +73,7 @@ export class WorkExecutor {
     private readonly store: MappingStore,
     private readonly asana: AsanaApi,
     private readonly workspaceGid: string,
+    private readonly owner: Pick<TokenOwner, 'identity'>,
   ) {}
 
   async execute(work: AsanaWork): Promise<WorkEffect> {
@@ -47,13 +84,17 @@ export class WorkExecutor {
         return { kind: 'userLinked', userId: work.userId, asanaGid: user.gid };
       }
       case 'removeUserFromWorkspace':
+        if (await this.isOwner(work.user, work.email)) throw new TokenOwnerKept('workspace');
         await ignoreNotFound(this.asana.removeUserForWorkspace(this.workspaceGid, work.user));
         return NOTHING_LEARNED;
       case 'createTeam': {
         // Linked already (a create queued again by a write that raced the first): never a second team.
         if ((await this.store.teamGidOf(work.groupId)) !== null) return NOTHING_LEARNED;
         const existing = await this.findUnlinkedTeam(work.name);
-        if (existing) return { kind: 'teamLinked', groupId: work.groupId, asanaGid: existing };
+        if (existing) {
+          await this.joinTeam(existing);
+          return { kind: 'teamLinked', groupId: work.groupId, asanaGid: existing };
+        }
         const team = await this.asana.createTeam({ name: work.name, organization: this.workspaceGid });
         return { kind: 'teamLinked', groupId: work.groupId, asanaGid: team.gid };
       }
@@ -76,6 +117,11 @@ export class WorkExecutor {
       }
       case 'removeUserFromTeam': {
         const team = await this.teamGid(work.groupId, { queuedAhead: true });
+        if (team && (await this.isOwner(work.user, work.email))) {
+          // A deleted group's clean-up leaves the owner in the renamed team; a live group says why it is not done.
+          if (await this.store.getGroup(work.groupId)) throw new TokenOwnerKept('team');
+          return NOTHING_LEARNED;
+        }
         if (team && (await this.stillWanted(work, { whenRun: true }))) {
           await this.unlessIntentGone(work, ignoreNotFound(this.asana.removeUserForTeam(team, work.user)));
         }
@@ -85,6 +131,25 @@ export class WorkExecutor {
         const never: never = work;
         throw new Error(`unknown work ${JSON.stringify(never)}`);
       }
+    }
+  }
+
+  private async isOwner(...refs: string[]): Promise<boolean> {
+    const owner = await this.owner.identity();
+    return refs.some((ref) => matches(owner, ref));
+  }
+
+  /**
+   * Linking a team the bridge did not create: Asana lets only a team's members change its membership, so the
+   * token's owner joins it first (an admin may join a public team; Asana's addUser is idempotent for a member).
+   */
+  private async joinTeam(team: string): Promise<void> {
+    const owner = await this.owner.identity();
+    try {
+      await this.asana.addUserForTeam(team, owner.gid);
+    } catch (error) {
+      if (error instanceof AsanaError && error.status === 403) throw new TeamAccessRefused(error);
+      throw error;
     }
   }
 

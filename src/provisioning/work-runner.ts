@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AsanaError } from '../asana/asana-error.js';
 import type { MappingStore, WorkItem } from '../store/mapping-store.js';
 import { describeFailure } from './asana-failure.js';
-import { PrerequisiteMissing, WaitingForDependency, type WorkExecutor } from './work-executor.js';
+import { NotCarriedOut, WaitingForDependency, type WorkExecutor } from './work-executor.js';
 
 export interface WorkRunnerOptions {
   readonly store: MappingStore;
@@ -206,9 +206,10 @@ export class WorkRunner {
         log.debug('asana work done');
         return 'done';
       } catch (error) {
-        if (refusesTheRequest(error) || error instanceof PrerequisiteMissing) {
+        if (refusesTheRequest(error) || error instanceof NotCarriedOut) {
           await store.failWork(item, describeFailure(error));
-          log.warn({ ...(error instanceof AsanaError && { status: error.status }) }, 'asana work failed for good');
+          const why = error instanceof AsanaError ? { status: error.status } : { reason: error.message };
+          log.warn(why, 'asana work failed for good');
           return error instanceof AsanaError ? { refused: error, item } : 'failed';
         }
         const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;
