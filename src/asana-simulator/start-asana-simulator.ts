@@ -10,7 +10,7 @@ import { API_BASE_PATH, createRequestHandler } from './request-handler.js';
 import { RequestLog } from './request-log.js';
 import type { RouteDeps } from './route.js';
 import { createRandom } from './seeded-random.js';
-import { SimStore, toSimUser } from './sim-store.js';
+import { SimStore, toSimTeam, toSimUser } from './sim-store.js';
 import { resolveSettings, seedList, tokenOwner } from './simulator-settings.js';
 import { teamRoutes } from './team-routes.js';
 import { TokenAccess } from './token-access.js';
@@ -105,6 +105,17 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     teams: () => store.teams(),
     addUser: ({ name, email }) => toSimUser(store.seedMember(name, email)),
     changeEmail: (gid, email) => toSimUser(store.changeEmail(gid, email)),
+    addTeam: ({ name, visibility = 'public', memberGids = [] }) => {
+      const team = store.createTeam({ name, visibility });
+      for (const gid of memberGids) store.addToTeam(team, store.getUser(gid));
+      return toSimTeam(team);
+    },
+    deleteTeam: (gid) => {
+      store.deleteTeam(gid);
+    },
+    setTokenOwnerAdmin: (admin) => {
+      store.me.membership.admin = admin;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing = true;

@@ -100,6 +100,15 @@ export interface AsanaSimulator {
   teams(): SimTeam[];
   /** Direct seeding, as if someone added the person by hand in Asana: an active member. */
   addUser(user: { name: string; email: string }): SimUser;
+  /**
+   * Direct seeding, as if another person created the team in Asana's app: its members are exactly `memberGids`
+   * (the token's owner only if listed). Visibility defaults to `public`.
+   */
+  addTeam(team: { name: string; visibility?: 'secret' | 'request_to_join' | 'public'; memberGids?: string[] }): SimTeam;
+  /** As if someone deleted the team in Asana's app. */
+  deleteTeam(gid: string): void;
+  /** As if another admin changed whether the token's owner administers the workspace. */
+  setTokenOwnerAdmin(admin: boolean): void;
   /** As if the person changed their email in their Asana profile (no REST call does this). */
   changeEmail(gid: string, email: string): SimUser;
   close(): Promise<void>;

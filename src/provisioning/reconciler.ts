@@ -73,6 +73,8 @@ interface WorkspaceMembers {
   readonly active: ReadonlyMap<string, string>;
   /** gid → the address Asana holds */
   readonly emailOf: ReadonlyMap<string, string>;
+  /** gids of guests */
+  readonly guests: ReadonlySet<string>;
 }
 
 /**
@@ -129,12 +131,13 @@ export class Reconciler {
 
     const active = new Map<string, string>(); // lower-case email → gid of active workspace members
     const emailOf = new Map<string, string>(); // gid → the address Asana holds
+    const guests = new Set<string>();
     let membersKnown = true;
     try {
       const memberships = await walker.walk((offset) =>
         asana.getWorkspaceMembershipsForWorkspace(workspaceGid, {
           limit: 100,
-          opt_fields: ['user.email', 'is_active'],
+          opt_fields: ['user.email', 'is_active', 'is_guest'],
           ...(offset ? { offset } : {}),
         }),
       );
@@ -143,13 +146,14 @@ export class Reconciler {
         if (!membership.is_active || !user?.email) continue;
         active.set(user.email.toLowerCase(), user.gid);
         emailOf.set(user.gid, user.email);
+        if (membership.is_guest) guests.add(user.gid);
       }
     } catch (error) {
       if (!(error instanceof WalkAbandoned)) throw error;
       membersKnown = false;
       skipped.push({ kind: 'workspaceMembers', reason: error.message });
     }
-    const members = { active, emailOf };
+    const members = { active, emailOf, guests };
 
     const drift: Drift[] = [];
     const work: RestoreWork[] = [];
@@ -166,8 +170,10 @@ export class Reconciler {
         const emailInAsana = gid === undefined ? undefined : emailOf.get(gid);
         // Linking, and confirming the address Asana holds: after a rename, once the person changed it in Asana,
         // this clears what the sync extension asks an admin to do.
-        if (gid && emailInAsana && (gid !== user.asanaGid || !sameAddress(emailInAsana, user.emailInAsana))) {
-          await store.linkUser(user.id, gid, emailInAsana);
+        const guest = gid !== undefined && guests.has(gid);
+        const learned = gid !== user.asanaGid || !sameAddress(emailInAsana ?? null, user.emailInAsana) || guest !== user.asanaGuest;
+        if (gid && emailInAsana && learned) {
+          await store.linkUser(user.id, gid, emailInAsana, guest);
           usersById.set(user.id, { ...user, asanaGid: gid, emailInAsana });
           if (gid !== user.asanaGid) linked += 1;
         }

@@ -1,6 +1,6 @@
 import { AsanaError } from '../asana/asana-error.js';
 import { paginate } from '../asana/paginate.js';
-import type { AsanaApi } from '../asana/types.js';
+import type { AsanaApi, AsanaTeam } from '../asana/types.js';
 import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
 import { personKey, teamKey } from '../store/work-keys.js';
 import { matches, type TokenOwner } from './token-owner.js';
@@ -54,6 +54,8 @@ export class TeamAccessRefused extends NotCarriedOut {
 }
 
 const NOTHING_LEARNED: WorkEffect = { kind: 'none' };
+/** Asana's largest typeahead answer. */
+const TYPEAHEAD_COUNT = 100;
 
 /** Asana answers 404 when the user or membership is already gone: the removal's goal is reached. */
 async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
@@ -191,15 +193,28 @@ export class WorkExecutor {
    * Asana allows duplicate team names and cannot delete teams, so a create looks first: an existing team of that
    * name that no group is linked to is linked instead (Okta's "push to an existing group"). The same look-up makes
    * a retried create whose first attempt's outcome was unknown link the team that attempt made, not a second one.
+   *
+   * Asana's typeahead first (issue 10: one call, where paging 5,000 teams costs 50): it lists the teams whose name
+   * or a word of it starts with the query, so the exact name is among them. Only when it answers a full count,
+   * so that more may match than it listed, does the bridge page every team. Either way Asana answers only teams
+   * the token can see: a secret team its owner is not in is not found, and a new team is created.
    */
   private async findUnlinkedTeam(name: string): Promise<string | undefined> {
     const wanted = name.trim().toLowerCase();
+    const isWanted = async (team: AsanaTeam) =>
+      team.name?.trim().toLowerCase() === wanted && !(await this.store.isTeamLinked(team.gid));
+    const ranked = await this.asana.typeaheadForWorkspace(this.workspaceGid, {
+      resource_type: 'team',
+      query: name.trim(),
+      count: TYPEAHEAD_COUNT,
+      opt_fields: ['name'],
+    });
+    for (const team of ranked) if (await isWanted(team)) return team.gid;
+    if (ranked.length < TYPEAHEAD_COUNT) return undefined;
     const teams = paginate((offset) =>
       this.asana.getTeamsForWorkspace(this.workspaceGid, { limit: 100, opt_fields: ['name'], ...(offset ? { offset } : {}) }),
     );
-    for await (const team of teams) {
-      if (team.name?.trim().toLowerCase() === wanted && !(await this.store.isTeamLinked(team.gid))) return team.gid;
-    }
+    for await (const team of teams) if (await isWanted(team)) return team.gid;
     return undefined;
   }
 

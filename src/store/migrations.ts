@@ -155,4 +155,11 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE asana_work ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'users: whether Asana holds the person as a guest (workspace_membership.is_guest), null until seen',
+    sql: `
+      ALTER TABLE users ADD COLUMN asana_guest INTEGER;
+    `,
+  },
 ];
