@@ -60,7 +60,7 @@ export interface ReconcileReport {
 export interface ReconcilerDeps {
   readonly store: MappingStore;
   readonly asana: AsanaApi;
-  readonly owner: Pick<TokenOwner, 'identity'>;
+  readonly owner: Pick<TokenOwner, 'current' | 'refresh'>;
   /** How long a rate-limit pause lasts, given Asana's Retry-After (tests shorten it). */
   readonly pauseMs?: (retryAfterMs: number | undefined) => number;
   readonly workspaceGid: string;
@@ -127,7 +127,10 @@ export class Reconciler {
     const { asana, workspaceGid, store } = this.deps;
     const walker = new ReconcileWalker(this.deps.pauseMs);
     const skipped: Skipped[] = [];
-    const owner = await walker.call(() => this.deps.owner.identity());
+    // Learned at start by the readiness check; asked for (two calls) only when Asana did not answer then.
+    const known = this.deps.owner.current;
+    if (known === undefined) walker.calls += 1;
+    const owner = known ?? (await walker.call(() => this.deps.owner.refresh()));
 
     const active = new Map<string, string>(); // lower-case email → gid of active workspace members
     const emailOf = new Map<string, string>(); // gid → the address Asana holds
