@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Logger } from 'pino';
 import { AsanaError } from '../../src/asana/asana-error.js';
 import type { AsanaApi } from '../../src/asana/types.js';
 import { Reconciler } from '../../src/provisioning/reconciler.js';
@@ -30,7 +31,7 @@ function reconcilerWith(h: Harness, arm: Partial<Record<keyof AsanaApi, (args: u
     asana: armed,
     owner: new TokenOwner(armed, h.simulator.workspaceGid),
     workspaceGid: h.simulator.workspaceGid,
-    logger: h.bridge.app.log,
+    logger: h.bridge.app.log as unknown as Logger,
   });
 }
 
