@@ -26,6 +26,13 @@ t.test('a comma-separated SCIM_TOKEN holds several tokens for rotation', async (
   t.same(config.SCIM_TOKEN, [valid.SCIM_TOKEN, 'second-token-0123456789']);
 });
 
+t.test('ASANA_ALLOWED_EMAIL_DOMAINS: empty allows any; a comma-separated list, trimmed and lower-cased', async (t) => {
+  t.same(loadConfig(valid).ASANA_ALLOWED_EMAIL_DOMAINS, []);
+  const config = loadConfig({ ...valid, ASANA_ALLOWED_EMAIL_DOMAINS: ' Example.com, @example.org ,' });
+  t.same(config.ASANA_ALLOWED_EMAIL_DOMAINS, ['example.com', 'example.org']);
+  t.ok(Object.isFrozen(config.ASANA_ALLOWED_EMAIL_DOMAINS));
+});
+
 const invalid: Array<[string, Record<string, string | undefined>, string]> = [
   ['missing SCIM_TOKEN', { ...valid, SCIM_TOKEN: undefined }, 'SCIM_TOKEN'],
   ['short SCIM_TOKEN', { ...valid, SCIM_TOKEN: 'short' }, 'SCIM_TOKEN'],
@@ -38,6 +45,7 @@ const invalid: Array<[string, Record<string, string | undefined>, string]> = [
   ['DATABASE_URL of an unsupported kind', { ...valid, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
   ['rate limit zero', { ...valid, ASANA_RATE_LIMIT_PER_MINUTE: '0' }, 'ASANA_RATE_LIMIT_PER_MINUTE'],
   ['unknown LOG_LEVEL', { ...valid, LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ['an address for a domain', { ...valid, ASANA_ALLOWED_EMAIL_DOMAINS: 'jane@example.com' }, 'ASANA_ALLOWED_EMAIL_DOMAINS'],
 ];
 
 for (const [name, env, variable] of invalid) {
