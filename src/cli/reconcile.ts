@@ -1,4 +1,4 @@
-import type { DriftAction } from '../provisioning/reconciler.js';
+import type { DriftAction } from '../provisioning/reconcile-report.js';
 import { Reconciler } from '../provisioning/reconciler.js';
 import { runReconcilePass } from '../provisioning/reconcile-pass.js';
 import type { CliContext } from './context.js';

@@ -1,7 +1,8 @@
 import type { AuditActor } from '../store/audit-log.js';
 import { describeFailure } from './asana-failure.js';
 import type { AuditTrail } from './audit-trail.js';
-import type { Drift, DriftAction, ReconcilePhase, ReconcileReport, Reconciler, Skipped } from './reconciler.js';
+import type { Drift, DriftAction, ReconcilePhase, ReconcileReport, Skipped } from './reconcile-report.js';
+import type { Reconciler } from './reconciler.js';
 
 /** A drift item with the names an admin knows the resources by (as they were at the pass). */
 export type NamedDrift = Drift & { readonly userName?: string; readonly groupName?: string };
