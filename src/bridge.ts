@@ -16,6 +16,7 @@ import { ReadinessMonitor } from './provisioning/readiness.js';
 import { runReconcilePass } from './provisioning/reconcile-pass.js';
 import { TaskHandover } from './provisioning/task-handover.js';
 import { Reconciler } from './provisioning/reconciler.js';
+import { TokenOwner } from './provisioning/token-owner.js';
 import { UserService } from './provisioning/users.js';
 import { WorkRunner } from './provisioning/work-runner.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -75,7 +76,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     maxMs: config.TASK_HANDOVER_MAX_MINUTES * 60_000,
     logger: logger.child({ component: 'handover' }),
   });
-  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID, handover);
+  const owner = new TokenOwner(asana, config.ASANA_WORKSPACE_GID);
+  const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID, owner, handover);
   // A dry run sends nothing and plans everything; otherwise the deprovisioning brake looks at every removal.
   const dryRun = config.ASANA_WRITES === 'off';
   const gate = dryRun
@@ -96,7 +98,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     ...(timings.workPollIntervalMs !== undefined ? { pollIntervalMs: timings.workPollIntervalMs } : {}),
   });
   const syncDeadlineMs = config.ASANA_SYNC_DEADLINE_MS;
-  const users = new UserService({ store, runner, syncDeadlineMs });
+  const users = new UserService({ store, runner, syncDeadlineMs, allowedEmailDomains: config.ASANA_ALLOWED_EMAIL_DOMAINS });
   const groups = new GroupService({
     store,
     runner,
@@ -105,7 +107,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
   });
   const readiness = new ReadinessMonitor({
     store,
-    asana,
+    owner,
+    workspaceGid: config.ASANA_WORKSPACE_GID,
     intervalMs: config.READINESS_INTERVAL_SECONDS * 1000,
     logger: logger.child({ component: 'readiness' }),
   });
@@ -135,6 +138,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
   const reconciler = new Reconciler({
     store,
     asana,
+    owner,
     workspaceGid: config.ASANA_WORKSPACE_GID,
     logger: logger.child({ component: 'reconciler' }),
   });

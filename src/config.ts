@@ -102,13 +102,26 @@ const schema = z.object({
   DEPROVISION_BRAKE_WINDOW_MINUTES: positiveInt.default(60),
   /** `off`: a dry run: everything is accepted, stored and planned, and no write is sent to Asana. */
   ASANA_WRITES: z.enum(['on', 'off']).default('on'),
+  /**
+   * Email domains the bridge may invite, comma-separated (e.g. `example.com,example.org`); empty = any. Asana makes
+   * an address outside the organisation's domains a guest, silently, and bills the seat (issue 10): a user whose
+   * Asana email is outside these is refused with 400 invalidValue and nothing is stored.
+   */
+  ASANA_ALLOWED_EMAIL_DOMAINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d.length > 0))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/, 'must be comma-separated domains like example.com'))),
   /** Seconds between readiness checks (store reachable, Asana token accepted); /readyz answers the last result. */
   READINESS_INTERVAL_SECONDS: positiveInt.default(30),
 });
 
-export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN' | 'TASK_HANDOVER_TO'>> & {
+export type Config = Readonly<
+  Omit<z.infer<typeof schema>, 'SCIM_TOKEN' | 'TASK_HANDOVER_TO' | 'ASANA_ALLOWED_EMAIL_DOMAINS'>
+> & {
   readonly SCIM_TOKEN: readonly string[];
   readonly TASK_HANDOVER_TO: readonly string[];
+  readonly ASANA_ALLOWED_EMAIL_DOMAINS: readonly string[];
   readonly databasePath: string;
 };
 
@@ -132,6 +145,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...result.data,
     SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]),
     TASK_HANDOVER_TO: Object.freeze([...result.data.TASK_HANDOVER_TO]),
+    ASANA_ALLOWED_EMAIL_DOMAINS: Object.freeze([...result.data.ASANA_ALLOWED_EMAIL_DOMAINS]),
     databasePath,
   });
 }

@@ -9,7 +9,8 @@ import { createLogger } from './logger.js';
  * a freshly generated bearer token, for newcomers and IdP sandboxes. No Asana account needed.
  */
 async function sandbox(): Promise<void> {
-  const simulator = await startAsanaSimulator({ emailDomains: ['example.com'] });
+  // An admin's personal access token, as customers without Enterprise run the bridge (issue 10).
+  const simulator = await startAsanaSimulator({ emailDomains: ['example.com'], tokenMode: 'pat' });
   const token = process.env['SCIM_TOKEN'] ?? randomBytes(24).toString('base64url');
   const config = loadConfigOrExit({
     HOST: '127.0.0.1',

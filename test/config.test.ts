@@ -40,6 +40,13 @@ t.test('deprovisioning settings (issue 12): defaults, and TASK_HANDOVER_TO as an
   t.equal(set.ASANA_WRITES, 'off');
 });
 
+t.test('ASANA_ALLOWED_EMAIL_DOMAINS: empty allows any; a comma-separated list, trimmed and lower-cased', async (t) => {
+  t.same(loadConfig(valid).ASANA_ALLOWED_EMAIL_DOMAINS, []);
+  const config = loadConfig({ ...valid, ASANA_ALLOWED_EMAIL_DOMAINS: ' Example.com, @example.org ,' });
+  t.same(config.ASANA_ALLOWED_EMAIL_DOMAINS, ['example.com', 'example.org']);
+  t.ok(Object.isFrozen(config.ASANA_ALLOWED_EMAIL_DOMAINS));
+});
+
 const invalid: Array<[string, Record<string, string | undefined>, string]> = [
   ['missing SCIM_TOKEN', { ...valid, SCIM_TOKEN: undefined }, 'SCIM_TOKEN'],
   ['short SCIM_TOKEN', { ...valid, SCIM_TOKEN: 'short' }, 'SCIM_TOKEN'],
@@ -56,6 +63,7 @@ const invalid: Array<[string, Record<string, string | undefined>, string]> = [
   ['negative DEPROVISION_BRAKE_LIMIT', { ...valid, DEPROVISION_BRAKE_LIMIT: '-1' }, 'DEPROVISION_BRAKE_LIMIT'],
   ['DEPROVISION_BRAKE_WINDOW_MINUTES zero', { ...valid, DEPROVISION_BRAKE_WINDOW_MINUTES: '0' }, 'DEPROVISION_BRAKE_WINDOW_MINUTES'],
   ['ASANA_WRITES neither on nor off', { ...valid, ASANA_WRITES: 'maybe' }, 'ASANA_WRITES'],
+  ['an address for a domain', { ...valid, ASANA_ALLOWED_EMAIL_DOMAINS: 'jane@example.com' }, 'ASANA_ALLOWED_EMAIL_DOMAINS'],
 ];
 
 for (const [name, env, variable] of invalid) {

@@ -33,7 +33,7 @@ export interface WorkspaceMembershipRecord {
   /** Asana: true for users who joined the workspace or were invited and have not accepted yet. */
   active: boolean;
   guest: boolean;
-  readonly admin: boolean;
+  admin: boolean;
   readonly createdAt: string;
 }
 
@@ -183,6 +183,14 @@ export class SimStore {
     return team;
   }
 
+  /** A team deleted in Asana's app (no REST call deletes a team): its gid then names nothing. */
+  deleteTeam(gid: string): void {
+    const team = this.getTeam(gid);
+    for (const membership of [...team.byUser.values()]) this.removeFromTeam(team, membership.user);
+    this.teamsByGid.delete(gid);
+    this.teamIndex.remove(team);
+  }
+
   getTeam(gid: string): TeamRecord {
     const team = this.teamsByGid.get(gid);
     if (team === undefined) throw SimHttpError.notRecognized('team', gid);
@@ -222,13 +230,7 @@ export class SimStore {
   }
 
   teams(): SimTeam[] {
-    return Array.from(this.teamIndex.after(), (team) => ({
-      gid: team.gid,
-      name: team.name,
-      description: team.description,
-      visibility: team.visibility,
-      memberGids: Array.from(team.membersByUserGid.after(), (membership) => membership.user.gid),
-    }));
+    return Array.from(this.teamIndex.after(), toSimTeam);
   }
 
   private createUser(name: string, email: string, kind: { serviceAccount: boolean; admin: boolean }): UserRecord {
@@ -263,6 +265,16 @@ export class SimStore {
     if (gid === this.workspace.gid) gid = String(this.nextGid++);
     return gid;
   }
+}
+
+export function toSimTeam(team: TeamRecord): SimTeam {
+  return {
+    gid: team.gid,
+    name: team.name,
+    description: team.description,
+    visibility: team.visibility,
+    memberGids: Array.from(team.membersByUserGid.after(), (membership) => membership.user.gid),
+  };
 }
 
 export function toSimUser(user: UserRecord): SimUser {

@@ -19,7 +19,7 @@ const settingsSchema = z.strictObject({
   maxConcurrentReads: z.number().int().min(1).default(50),
   maxConcurrentWrites: z.number().int().min(1).default(15),
   removeNonMember: z.enum(['ok', 'error']).default('ok'),
-  tokenMode: z.enum(['serviceAccount', 'pat']).default('serviceAccount'),
+  tokenMode: z.enum(['serviceAccount', 'pat']).default('pat'),
   tokenOwner: z.object({ name: z.string().min(1), email: z.string().includes('@') }).optional(),
   costLimitPerMinute: z.number().int().min(1).default(150_000),
   offsetTtlMs: z.number().int().min(1).default(600_000),

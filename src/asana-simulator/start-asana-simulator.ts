@@ -10,8 +10,8 @@ import { API_BASE_PATH, createRequestHandler } from './request-handler.js';
 import { RequestLog } from './request-log.js';
 import type { RouteDeps } from './route.js';
 import { createRandom } from './seeded-random.js';
-import { SimStore, toSimUser } from './sim-store.js';
 import { addTasks, listTasks } from './task-seeding.js';
+import { SimStore, toSimTeam, toSimUser } from './sim-store.js';
 import { resolveSettings, seedList, tokenOwner } from './simulator-settings.js';
 import { taskRoutes } from './task-routes.js';
 import { teamRoutes } from './team-routes.js';
@@ -110,6 +110,17 @@ export async function startAsanaSimulator(options: SimulatorOptions = {}): Promi
     changeEmail: (gid, email) => toSimUser(store.changeEmail(gid, email)),
     addTasks: (seed) => addTasks(store, seed),
     tasks: () => listTasks(store),
+    addTeam: ({ name, visibility = 'public', memberGids = [] }) => {
+      const team = store.createTeam({ name, visibility });
+      for (const gid of memberGids) store.addToTeam(team, store.getUser(gid));
+      return toSimTeam(team);
+    },
+    deleteTeam: (gid) => {
+      store.deleteTeam(gid);
+    },
+    setTokenOwnerAdmin: (admin) => {
+      store.me.membership.admin = admin;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing = true;

@@ -16,11 +16,11 @@ export interface SimulatorOptions {
   maxConcurrentReads?: number;
   maxConcurrentWrites?: number;
   /**
-   * Whose token it is (facts.md §5). 'serviceAccount' (the default): an Enterprise service account, not listed
-   * among people, that sees and changes every team. 'pat': an admin's personal access token, as customers without
+   * Whose token it is (facts.md §5). 'pat' (the default): an admin's personal access token, as customers without
    * Enterprise run the bridge; the owner is a listed member and admin, joins the teams it creates, cannot be
    * removed, changes a team's members only as a member of that team (it may add itself to a public team), and does
-   * not see secret teams it is not in.
+   * not see secret teams it is not in. 'serviceAccount': an Enterprise service account, not listed among people,
+   * that sees and changes every team.
    */
   tokenMode?: 'serviceAccount' | 'pat';
   /** The token owner's name and email; default "Simulator Admin" admin@<first domain> ('pat'). */
@@ -118,6 +118,15 @@ export interface AsanaSimulator {
   teams(): SimTeam[];
   /** Direct seeding, as if someone added the person by hand in Asana: an active member. */
   addUser(user: { name: string; email: string }): SimUser;
+  /**
+   * Direct seeding, as if another person created the team in Asana's app: its members are exactly `memberGids`
+   * (the token's owner only if listed). Visibility defaults to `public`.
+   */
+  addTeam(team: { name: string; visibility?: 'secret' | 'request_to_join' | 'public'; memberGids?: string[] }): SimTeam;
+  /** As if someone deleted the team in Asana's app. */
+  deleteTeam(gid: string): void;
+  /** As if another admin changed whether the token's owner administers the workspace. */
+  setTokenOwnerAdmin(admin: boolean): void;
   /** As if the person changed their email in their Asana profile (no REST call does this). */
   changeEmail(gid: string, email: string): SimUser;
   /** Seeds tasks in the workspace (also `POST /_simulator/tasks` with a TaskSeedInput). */

@@ -5,6 +5,7 @@ import { createLogger } from '../logger.js';
 import { AuditTrail } from '../provisioning/audit-trail.js';
 import { OperationsOverview } from '../provisioning/operations-overview.js';
 import { ReadinessMonitor } from '../provisioning/readiness.js';
+import { TokenOwner } from '../provisioning/token-owner.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 
 /**
@@ -17,6 +18,7 @@ export interface CliContext {
   readonly store: SqliteStore;
   readonly asana: AsanaClient;
   readonly trail: AuditTrail;
+  readonly owner: TokenOwner;
   readonly readiness: ReadinessMonitor;
   readonly overview: OperationsOverview;
   readonly logger: ReturnType<typeof createLogger>;
@@ -37,13 +39,15 @@ export function openCliContext(config: Config): CliContext {
     observer: trail,
     retryBudgetMs: 5_000,
   });
-  const readiness = new ReadinessMonitor({ store, asana, intervalMs: 60_000, logger });
+  const owner = new TokenOwner(asana, config.ASANA_WORKSPACE_GID);
+  const readiness = new ReadinessMonitor({ store, owner, workspaceGid: config.ASANA_WORKSPACE_GID, intervalMs: 60_000, logger });
   const overview = new OperationsOverview({ store, readiness: () => readiness.state });
   return {
     config,
     store,
     asana,
     trail,
+    owner,
     readiness,
     overview,
     logger,

@@ -1,4 +1,4 @@
-import type { ReconcilePhase } from '../provisioning/reconciler.js';
+import type { ReconcilePhase } from '../provisioning/reconcile-report.js';
 
 const WIDTH = 30;
 

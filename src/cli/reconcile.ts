@@ -1,4 +1,4 @@
-import type { DriftAction } from '../provisioning/reconciler.js';
+import type { DriftAction } from '../provisioning/reconcile-report.js';
 import { Reconciler } from '../provisioning/reconciler.js';
 import { runReconcilePass } from '../provisioning/reconcile-pass.js';
 import type { CliContext } from './context.js';
@@ -13,6 +13,7 @@ export async function reconcileCommand(context: CliContext, options: { json: boo
   const reconciler = new Reconciler({
     store: context.store,
     asana: context.asana,
+    owner: context.owner,
     workspaceGid: context.config.ASANA_WORKSPACE_GID,
     logger: context.logger,
   });
@@ -29,6 +30,8 @@ export async function reconcileCommand(context: CliContext, options: { json: boo
         `linked:     ${report.linked}`,
         `drift:      ${report.drift.length}`,
         ...report.drift.map((d) => `  ${d.kind} ${'userName' in d ? d.userName : 'groupId' in d ? `group ${d.groupId}` : ''}`),
+        `skipped:    ${report.skipped.length}`,
+        ...report.skipped.map((s) => `  ${s.kind} ${'groupId' in s ? `group ${s.groupId} ` : 'userName' in s ? `${s.userName} ` : ''}(${s.reason})`),
         `queued:     ${report.queued}${action === 'report' && report.drift.length > 0 ? ' (run with --restore to queue the fixes)' : ''}`,
       ].join('\n') + '\n',
     );

@@ -47,3 +47,20 @@ export function sameAddress(a: string | null, b: string | null): boolean {
 export const RENAME_ACTION =
   'Asana still holds the previous address: the person changes it in their Asana profile settings, or an Asana ' +
   'admin changes it in the admin console; the next reconciliation then confirms it.';
+
+/**
+ * ASANA_ALLOWED_EMAIL_DOMAINS (issue 10): Asana makes an address outside the organisation's domains a guest,
+ * silently, and bills the seat (facts.md §5, Guests). With domains configured, an Asana email outside them is
+ * 400 invalidValue; the domain must match exactly (a subdomain is another domain to Asana). The message names
+ * the setting, not the address (errors carry no personal data).
+ */
+export function assertAllowedDomain(address: string, allowed: readonly string[]): void {
+  if (allowed.length === 0) return;
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (!allowed.includes(domain)) {
+    throw ScimError.invalidValue(
+      'The Asana email is outside the email domains this bridge may invite (ASANA_ALLOWED_EMAIL_DOMAINS); Asana ' +
+        'would make the person a guest.',
+    );
+  }
+}

@@ -6,6 +6,7 @@ import { workKeys } from '../store/work-keys.js';
 import { describeFailure } from './asana-failure.js';
 import { AuditDraft, type AuditFacts, type AuditTrail } from './audit-trail.js';
 import type { TaskHandover } from './task-handover.js';
+import type { TokenOwner } from './token-owner.js';
 import { WaitingForDependency, WorkExecutor } from './work-executor.js';
 
 /** A name the work carries, for an entry whose resource may be gone (a deleted group's clean-up). */
@@ -29,9 +30,10 @@ export class AuditedWorkExecutor extends WorkExecutor {
     store: MappingStore & AuditLogStore,
     asana: AsanaApi,
     workspaceGid: string,
+    owner: Pick<TokenOwner, 'identity'>,
     handover?: TaskHandover,
   ) {
-    super(store, asana, workspaceGid, handover);
+    super(store, asana, workspaceGid, owner, handover);
   }
 
   override async execute(work: AsanaWork, workId = 0): Promise<WorkEffect> {

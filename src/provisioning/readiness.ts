@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
 import { AsanaError } from '../asana/asana-error.js';
-import type { AsanaApi } from '../asana/types.js';
 import type { MappingStore } from '../store/mapping-store.js';
+import type { TokenOwner } from './token-owner.js';
 
 /** What the last check found; /readyz, `scim-bridge status` and the admin page show it as it is. */
 export interface Readiness {
   readonly ready: boolean;
   /** `ok`, or why the store did not answer. */
   readonly store: string;
-  /** `accepted`, `refused` (401/403: the token is wrong or revoked), `unreachable` or `unchecked`. */
-  readonly asana: 'accepted' | 'refused' | 'unreachable' | 'unchecked';
+  /**
+   * `accepted`, `refused` (401/403: the token is wrong or revoked), `notAdmin` (the token's owner does not
+   * administer the workspace), `unreachable` or `unchecked`.
+   */
+  readonly asana: 'accepted' | 'refused' | 'notAdmin' | 'unreachable' | 'unchecked';
   /** Why the bridge is not ready (or what is degraded); null when all is well. */
   readonly reason: string | null;
   readonly checkedAt: string | null;
@@ -17,14 +20,18 @@ export interface Readiness {
 
 export interface ReadinessDeps {
   readonly store: Pick<MappingStore, 'ping'>;
-  readonly asana: Pick<AsanaApi, 'getUser'>;
+  /** Learns who the token is and whether they administer the workspace (issue 10). */
+  readonly owner: Pick<TokenOwner, 'refresh'>;
+  /** Named in the reason an admin reads. */
+  readonly workspaceGid: string;
   readonly intervalMs: number;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
 
 /**
- * Readiness (issue 14): the store answers AND Asana accepts the bridge's token. Checked at start and then every
+ * Readiness (issue 14): the store answers AND Asana accepts the bridge's token AND the token's owner administers
+ * the workspace (issue 10: Asana's addUser and removeUser need an admin; without one every write would fail). Checked at start and then every
  * interval, never per probe: an orchestrator polling /readyz must not spend the token's Asana quota.
  *
  * Only a definite refusal (401/403) makes the bridge unready on Asana's account, and it sticks until Asana accepts
@@ -76,15 +83,24 @@ export class ReadinessMonitor {
     let asana: Readiness['asana'];
     let asanaProblem: string | null = null;
     try {
-      await this.deps.asana.getUser('me', { opt_fields: ['gid'] });
-      asana = 'accepted';
-      this.tokenRefused = false;
+      const owner = await this.deps.owner.refresh();
+      const workspace = this.deps.workspaceGid;
+      if (owner.member && owner.admin) {
+        asana = 'accepted';
+        this.tokenRefused = false;
+      } else {
+        asana = 'notAdmin';
+        this.tokenRefused = true;
+        asanaProblem = owner.member
+          ? `the token's owner (Asana user ${owner.gid}) is not an admin of workspace ${workspace}: make them an admin in Asana's admin console, or set ASANA_TOKEN to a workspace admin's personal access token`
+          : `the token's owner (Asana user ${owner.gid}) is not an active member of workspace ${workspace}: check ASANA_WORKSPACE_GID, or set ASANA_TOKEN to a personal access token of an admin of that workspace`;
+      }
     } catch (error) {
       const status = error instanceof AsanaError ? error.status : 0;
       if (status === 401 || status === 403) {
         asana = 'refused';
         this.tokenRefused = true;
-        asanaProblem = `Asana refused the bridge's token (${status}): check ASANA_TOKEN`;
+        asanaProblem = `Asana refused the bridge's token (${status}): it is wrong or revoked; set ASANA_TOKEN to a workspace admin's personal access token`;
       } else {
         asana = 'unreachable';
         asanaProblem = this.tokenRefused

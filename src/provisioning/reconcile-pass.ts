@@ -1,7 +1,8 @@
 import type { AuditActor } from '../store/audit-log.js';
 import { describeFailure } from './asana-failure.js';
 import type { AuditTrail } from './audit-trail.js';
-import type { Drift, DriftAction, ReconcilePhase, ReconcileReport, Reconciler } from './reconciler.js';
+import type { Drift, DriftAction, ReconcilePhase, ReconcileReport, Skipped } from './reconcile-report.js';
+import type { Reconciler } from './reconciler.js';
 
 /** A drift item with the names an admin knows the resources by (as they were at the pass). */
 export type NamedDrift = Drift & { readonly userName?: string; readonly groupName?: string };
@@ -19,6 +20,8 @@ export interface ReconcileSummary {
   readonly drift: readonly NamedDrift[];
   readonly queued: number;
   readonly asanaCalls: number;
+  /** What the pass could not compare and why (capped like drift). */
+  readonly skipped: readonly Skipped[];
 }
 
 /** One reconciliation pass, recorded in the audit log with its drift (the bridge's timer and the CLI both run it). */
@@ -42,6 +45,7 @@ export function runReconcilePass(
         drift: await named(deps.trail, report.drift.slice(0, MAX_DRIFT_RECORDED)),
         queued: report.queued,
         asanaCalls: report.asanaCalls,
+        skipped: report.skipped.slice(0, MAX_DRIFT_RECORDED),
       };
       const outcome = report.drift.length === 0 ? 'no drift' : `drift: ${report.drift.length}`;
       return { ...base, outcome, detail: JSON.stringify(summary) };

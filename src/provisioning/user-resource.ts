@@ -45,7 +45,8 @@ export function toScimUser(
  * an admin can do. sql-targets.ts computes the same state for filters.
  */
 function userSync(user: UserRecord): Record<string, unknown> {
-  const sync = syncExtension(user.asanaGid, user.sync);
+  // Whether Asana made the person a guest (billed seat, limited access), as its workspace membership says.
+  const sync = { ...syncExtension(user.asanaGid, user.sync), ...(typeof user.asanaGuest === 'boolean' ? { guest: user.asanaGuest } : {}) };
   const renamed = user.emailInAsana !== null && !sameAddress(user.emailInAsana, user.asanaEmail);
   if (!renamed) return { ...sync, asanaEmail: user.asanaEmail };
   return {

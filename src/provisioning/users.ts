@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ScimError } from '../scim/errors.js';
-import { asanaEmailOf, personEmailOf } from './asana-email.js';
+import { asanaEmailOf, assertAllowedDomain, personEmailOf } from './asana-email.js';
 import { applyPatch } from '../scim/patch.js';
 import { assertImmutableUnchanged, normalizeResourceInput, type ScimResource } from '../scim/resource-input.js';
 import { userResource } from '../scim/schemas.js';
@@ -27,6 +27,8 @@ export interface UserServiceDeps {
   readonly runner: WorkRunner;
   /** How long a write waits for Asana before answering with its work still queued. */
   readonly syncDeadlineMs: number;
+  /** ASANA_ALLOWED_EMAIL_DOMAINS; empty = any. */
+  readonly allowedEmailDomains?: readonly string[];
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -87,6 +89,7 @@ export class UserService {
     const input = normalizeResourceInput(body, userResource);
     const userName = input['userName'] as string;
     const asanaEmail = asanaEmailOf(input);
+    assertAllowedDomain(asanaEmail, this.deps.allowedEmailDomains ?? []);
     const active = input['active'] !== false;
     const at = this.now().toISOString();
     const user: UserRecord = {
@@ -175,6 +178,10 @@ export class UserService {
       // the same Asana person, whose address Asana's REST API cannot change; the sync extension tracks the
       // difference until a reconciliation sees Asana agree (docs/idps.md, Renames).
       const asanaEmail = asanaEmailOf(input);
+      // Only a new address is checked: a person already provisioned can still be deactivated or renamed.
+      if (asanaEmail.toLowerCase() !== current.asanaEmail.toLowerCase()) {
+        assertAllowedDomain(asanaEmail, this.deps.allowedEmailDomains ?? []);
+      }
       const active = typeof input['active'] === 'boolean' ? input['active'] : current.active;
       const work = await this.workFor(current, active, asanaEmail);
       const next: UserRecord = {

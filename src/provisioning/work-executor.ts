@@ -1,9 +1,10 @@
 import { AsanaError } from '../asana/asana-error.js';
 import { paginate } from '../asana/paginate.js';
-import type { AsanaApi } from '../asana/types.js';
+import type { AsanaApi, AsanaTeam } from '../asana/types.js';
 import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
 import type { TaskHandover } from './task-handover.js';
 import { personKey, teamKey } from '../store/work-keys.js';
+import { matches, type TokenOwner } from './token-owner.js';
 
 /** Work that cannot run yet because work it depends on (a user's invitation, a team's creation) is still queued. */
 export class WaitingForDependency extends Error {
@@ -11,14 +12,51 @@ export class WaitingForDependency extends Error {
 }
 
 /**
+ * Work the bridge does not carry out, for good: it fails like a refusal (the resource says `failed` with the
+ * message, which tells an admin what to do), but the IdP's intent is kept and nothing is undone.
+ */
+export class NotCarriedOut extends Error {}
+
+/**
  * Work whose prerequisite Asana refused (a team that was never created, a person whose invitation failed) and
  * that nothing queued will bring: it fails like a refusal, so the resource says `failed` instead of waiting.
  */
-export class PrerequisiteMissing extends Error {
+export class PrerequisiteMissing extends NotCarriedOut {
   override readonly name = 'PrerequisiteMissing';
 }
 
+/**
+ * The removal of the bridge's own token's owner (issue 10): it would revoke the bridge's access to Asana (the
+ * workspace) or to the team it manages (Asana lets only a team's members change it), so it is never sent.
+ */
+export class TokenOwnerKept extends NotCarriedOut {
+  override readonly name = 'TokenOwnerKept';
+  constructor(from: 'workspace' | 'team') {
+    super(
+      `not carried out: this person owns the bridge's Asana token, and removing them from the ${from} would lock ` +
+        `the bridge out${from === 'team' ? ' of the team' : ' of Asana'}; run the bridge on another workspace admin's ` +
+        'personal access token (ASANA_TOKEN) first, then remove them in Asana',
+    );
+  }
+}
+
+/**
+ * Asana refused the token's owner a team (403): they are not a member and may not join (a private team, or a team
+ * whose settings restrict who adds members). Reported with Asana's reason, never retried nor undone (issue 10).
+ */
+export class TeamAccessRefused extends NotCarriedOut {
+  override readonly name = 'TeamAccessRefused';
+  constructor(error: AsanaError) {
+    super(
+      `Asana does not let the token's owner join team to manage it (${error.message}): add them to the team in ` +
+        'Asana (as a team member allowed to add and remove members), then write the group again',
+    );
+  }
+}
+
 const NOTHING_LEARNED: WorkEffect = { kind: 'none' };
+/** Asana's largest typeahead answer. */
+const TYPEAHEAD_COUNT = 100;
 
 /** Asana answers 404 when the user or membership is already gone: the removal's goal is reached. */
 async function ignoreNotFound(call: Promise<unknown>): Promise<void> {
@@ -39,6 +77,7 @@ export class WorkExecutor {
     private readonly store: MappingStore,
     private readonly asana: AsanaApi,
     private readonly workspaceGid: string,
+    private readonly owner: Pick<TokenOwner, 'identity'>,
     private readonly handover?: TaskHandover,
   ) {}
 
@@ -51,6 +90,7 @@ export class WorkExecutor {
         return { kind: 'userLinked', userId: work.userId, asanaGid: user.gid };
       }
       case 'removeUserFromWorkspace':
+        if (await this.isOwner(work.user, work.email)) throw new TokenOwnerKept('workspace');
         // Asana's deprovisioning guide: hand the person's open tasks over before they lose access (issue 12).
         await this.handover?.run(work, workId);
         await ignoreNotFound(this.asana.removeUserForWorkspace(this.workspaceGid, work.user));
@@ -59,7 +99,10 @@ export class WorkExecutor {
         // Linked already (a create queued again by a write that raced the first): never a second team.
         if ((await this.store.teamGidOf(work.groupId)) !== null) return NOTHING_LEARNED;
         const existing = await this.findUnlinkedTeam(work.name);
-        if (existing) return { kind: 'teamLinked', groupId: work.groupId, asanaGid: existing };
+        if (existing) {
+          await this.joinTeam(existing);
+          return { kind: 'teamLinked', groupId: work.groupId, asanaGid: existing };
+        }
         const team = await this.asana.createTeam({ name: work.name, organization: this.workspaceGid });
         return { kind: 'teamLinked', groupId: work.groupId, asanaGid: team.gid };
       }
@@ -82,6 +125,11 @@ export class WorkExecutor {
       }
       case 'removeUserFromTeam': {
         const team = await this.teamGid(work.groupId, { queuedAhead: true });
+        if (team && (await this.isOwner(work.user, work.email))) {
+          // A deleted group's clean-up leaves the owner in the renamed team; a live group says why it is not done.
+          if (await this.store.getGroup(work.groupId)) throw new TokenOwnerKept('team');
+          return NOTHING_LEARNED;
+        }
         if (team && (await this.stillWanted(work, { whenRun: true }))) {
           await this.unlessIntentGone(work, ignoreNotFound(this.asana.removeUserForTeam(team, work.user)));
         }
@@ -91,6 +139,25 @@ export class WorkExecutor {
         const never: never = work;
         throw new Error(`unknown work ${JSON.stringify(never)}`);
       }
+    }
+  }
+
+  private async isOwner(...refs: string[]): Promise<boolean> {
+    const owner = await this.owner.identity();
+    return refs.some((ref) => matches(owner, ref));
+  }
+
+  /**
+   * Linking a team the bridge did not create: Asana lets only a team's members change its membership, so the
+   * token's owner joins it first (an admin may join a public team; Asana's addUser is idempotent for a member).
+   */
+  private async joinTeam(team: string): Promise<void> {
+    const owner = await this.owner.identity();
+    try {
+      await this.asana.addUserForTeam(team, owner.gid);
+    } catch (error) {
+      if (error instanceof AsanaError && error.status === 403) throw new TeamAccessRefused(error);
+      throw error;
     }
   }
 
@@ -132,15 +199,28 @@ export class WorkExecutor {
    * Asana allows duplicate team names and cannot delete teams, so a create looks first: an existing team of that
    * name that no group is linked to is linked instead (Okta's "push to an existing group"). The same look-up makes
    * a retried create whose first attempt's outcome was unknown link the team that attempt made, not a second one.
+   *
+   * Asana's typeahead first (issue 10: one call, where paging 5,000 teams costs 50): it lists the teams whose name
+   * or a word of it starts with the query, so the exact name is among them. Only when it answers a full count,
+   * so that more may match than it listed, does the bridge page every team. Either way Asana answers only teams
+   * the token can see: a secret team its owner is not in is not found, and a new team is created.
    */
   private async findUnlinkedTeam(name: string): Promise<string | undefined> {
     const wanted = name.trim().toLowerCase();
+    const isWanted = async (team: AsanaTeam) =>
+      team.name?.trim().toLowerCase() === wanted && !(await this.store.isTeamLinked(team.gid));
+    const ranked = await this.asana.typeaheadForWorkspace(this.workspaceGid, {
+      resource_type: 'team',
+      query: name.trim(),
+      count: TYPEAHEAD_COUNT,
+      opt_fields: ['name'],
+    });
+    for (const team of ranked) if (await isWanted(team)) return team.gid;
+    if (ranked.length < TYPEAHEAD_COUNT) return undefined;
     const teams = paginate((offset) =>
       this.asana.getTeamsForWorkspace(this.workspaceGid, { limit: 100, opt_fields: ['name'], ...(offset ? { offset } : {}) }),
     );
-    for await (const team of teams) {
-      if (team.name?.trim().toLowerCase() === wanted && !(await this.store.isTeamLinked(team.gid))) return team.gid;
-    }
+    for await (const team of teams) if (await isWanted(team)) return team.gid;
     return undefined;
   }
 

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AsanaError } from '../asana/asana-error.js';
 import type { MappingStore, WorkItem } from '../store/mapping-store.js';
 import { describeFailure } from './asana-failure.js';
-import { PrerequisiteMissing, WaitingForDependency, type WorkExecutor } from './work-executor.js';
+import { NotCarriedOut, WaitingForDependency, type WorkExecutor } from './work-executor.js';
 
 /**
  * Looked at before an item runs: `run`, or `stop` when the gate took the item out of this run and recorded why
@@ -221,9 +221,10 @@ export class WorkRunner {
         log.debug('asana work done');
         return 'done';
       } catch (error) {
-        if (refusesTheRequest(error) || error instanceof PrerequisiteMissing) {
+        if (refusesTheRequest(error) || error instanceof NotCarriedOut) {
           await store.failWork(item, describeFailure(error));
-          log.warn({ ...(error instanceof AsanaError && { status: error.status }) }, 'asana work failed for good');
+          const why = error instanceof AsanaError ? { status: error.status } : { reason: error.message };
+          log.warn(why, 'asana work failed for good');
           return error instanceof AsanaError ? { refused: error, item } : 'failed';
         }
         const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;

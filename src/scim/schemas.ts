@@ -199,6 +199,12 @@ export const syncSchema: SchemaDefinition = {
       mutability: 'readOnly',
       description: 'Users: the address Asana still holds after a rename, until a reconciliation sees it changed.',
     }),
+    attribute('guest', 'boolean', {
+      mutability: 'readOnly',
+      description:
+        "Users: Asana holds the person as a guest (an address outside the organisation's domains; the seat is billed), " +
+        'as its workspace membership says; absent until a reconciliation has seen it.',
+    }),
     attribute('action', 'string', {
       mutability: 'readOnly',
       description: 'Users: what an admin can do when the state is actionRequired.',

@@ -35,6 +35,11 @@ export interface UserRecord extends ResourceMeta {
   readonly externalId: string | null;
   readonly active: boolean;
   readonly asanaGid: string | null;
+  /**
+   * Whether Asana's workspace membership says the person is a guest (an address outside the organisation's
+   * domains, facts.md §5); null (or absent) until a reconciliation saw their membership.
+   */
+  readonly asanaGuest?: boolean | null;
   readonly sync: SyncStatus;
   /** The SCIM JSON as the IdP gave it, canonical names, without id, meta and groups. */
   readonly data: Readonly<Record<string, unknown>>;
@@ -207,8 +212,11 @@ export interface MappingStore {
     workIds: readonly number[],
   ): Promise<boolean>;
 
-  /** Records the Asana gid of a user found in Asana by the reconciler, and the address Asana holds for them. */
-  linkUser(userId: string, asanaGid: string, emailInAsana: string): Promise<void>;
+  /**
+   * Records the Asana gid of a user found in Asana by the reconciler, the address Asana holds for them and whether
+   * their workspace membership is a guest's.
+   */
+  linkUser(userId: string, asanaGid: string, emailInAsana: string, guest: boolean): Promise<void>;
   /**
    * Queues work that no resource change implies (the reconciler restoring the IdP's intent), each item only if
    * the resources it was decided on are unchanged; their sync state becomes `pending`. Returns what was queued.

@@ -156,7 +156,14 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 8,
+    version: 6,
+    name: 'users: whether Asana holds the person as a guest (workspace_membership.is_guest), null until seen',
+    sql: `
+      ALTER TABLE users ADD COLUMN asana_guest INTEGER;
+    `,
+  },
+  {
+    version: 7,
     name: 'deprovisioning: the removal brake\'s admissions, task handovers',
     sql: `
       -- Each workspace removal the deprovisioning brake let run (issue 12), by queued work id; counted ones count

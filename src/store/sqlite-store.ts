@@ -234,10 +234,10 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     });
   }
 
-  async linkUser(userId: string, asanaGid: string, emailInAsana: string): Promise<void> {
+  async linkUser(userId: string, asanaGid: string, emailInAsana: string, guest: boolean): Promise<void> {
     this.write(() => {
       this.work.applyEffect({ kind: 'userLinked', userId, asanaGid });
-      this.users.setEmailInAsana(userId, emailInAsana);
+      this.users.setEmailInAsana(userId, emailInAsana, guest);
     });
   }
 

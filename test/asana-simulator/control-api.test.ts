@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startAsanaSimulator, type LoggedRequest, type SimTeam, type SimUser } from '../../src/asana-simulator/index.js';
-import { api, control, type DataBody, type ErrorsBody } from './fixtures/sim-client.js';
+import { api, control, type DataBody, type ErrorsBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 interface State {
   workspace: { gid: string; name: string; emailDomains: string[] };
@@ -10,7 +10,7 @@ interface State {
 }
 
 t.test('the control API needs the token and knows only its own routes', async (t) => {
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
   const cases = [
     { method: 'GET', path: 'state', token: null, status: 401 },
@@ -27,7 +27,7 @@ t.test('the control API needs the token and knows only its own routes', async (t
 });
 
 t.test('GET /_simulator/state shows the workspace, users, teams and faults', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 2, faults: { latencyMs: 1 } });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 2, faults: { latencyMs: 1 } });
   t.teardown(() => sim.close());
   const added = sim.addUser({ name: 'By Hand', email: 'hand@elsewhere.net' });
   t.match(added, { gid: /^\d{16}$/, name: 'By Hand', email: 'hand@elsewhere.net', active: true, guest: true });
@@ -45,7 +45,7 @@ t.test('GET /_simulator/state shows the workspace, users, teams and faults', asy
 });
 
 t.test('PUT and DELETE /_simulator/faults drive faults from another process', async (t) => {
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
   const put = await control<DataBody<unknown>>(sim, 'PUT', 'faults', { body: { failNext: { count: 2, status: 503 }, errorRate: 0 } });
   t.equal(put.status, 200);
@@ -65,7 +65,7 @@ t.test('PUT and DELETE /_simulator/faults drive faults from another process', as
 });
 
 t.test('control requests are not faulted and not logged', async (t) => {
-  const sim = await startAsanaSimulator({ faults: { failNext: { count: 5, status: 500 }, latencyMs: 0 } });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, faults: { failNext: { count: 5, status: 500 }, latencyMs: 0 } });
   t.teardown(() => sim.close());
   t.equal((await control(sim, 'GET', 'state')).status, 200);
   t.equal((await control(sim, 'GET', 'requests')).status, 200);
@@ -73,7 +73,7 @@ t.test('control requests are not faulted and not logged', async (t) => {
 });
 
 t.test('the request log records every API request and can be cleared', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 1 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 1 });
   t.teardown(() => sim.close());
   const before = Date.now();
   await api(sim, 'GET', `/users?workspace=${sim.workspaceGid}&limit=5`);

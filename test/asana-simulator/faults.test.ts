@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startAsanaSimulator, type AsanaSimulator } from '../../src/asana-simulator/index.js';
-import { api, type ErrorsBody } from './fixtures/sim-client.js';
+import { api, type ErrorsBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 async function statuses(sim: AsanaSimulator, count: number): Promise<number[]> {
   const seen: number[] = [];
@@ -17,7 +17,7 @@ t.test('failNext: the next N requests fail with the status, then requests succee
     { failNext: { count: 1, status: 503, retryAfterSeconds: 3 }, retryAfter: '3', phrase: false },
     { failNext: { count: 1, status: 402 }, retryAfter: null, phrase: false },
   ];
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
   for (const { failNext, retryAfter, phrase } of cases) {
     sim.setFaults({ failNext });
@@ -34,13 +34,13 @@ t.test('failNext: the next N requests fail with the status, then requests succee
 });
 
 t.test('faults given at start apply from the first request', async (t) => {
-  const sim = await startAsanaSimulator({ faults: { failNext: { count: 1, status: 502 } } });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, faults: { failNext: { count: 1, status: 502 } } });
   t.teardown(() => sim.close());
   t.same(await statuses(sim, 2), [502, 200]);
 });
 
 t.test('dropNext destroys the socket without an answer', async (t) => {
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
   sim.setFaults({ dropNext: 2 });
   await t.rejects(api(sim, 'GET', '/users/me'));
@@ -54,7 +54,7 @@ t.test('dropNext destroys the socket without an answer', async (t) => {
 t.test('errorRate answers 500 or 503 at random, repeatably for a seed', async (t) => {
   const runs: number[][] = [];
   for (const seed of [7, 7, 8]) {
-    const sim = await startAsanaSimulator({ seed, faults: { errorRate: 0.5 } });
+    const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seed, faults: { errorRate: 0.5 } });
     t.teardown(() => sim.close());
     runs.push(await statuses(sim, 40));
   }
@@ -64,7 +64,7 @@ t.test('errorRate answers 500 or 503 at random, repeatably for a seed', async (t
   t.ok(first.every((status) => [200, 500, 503].includes(status)));
   for (const status of [200, 500, 503]) t.ok(first.includes(status), `${status} occurs`);
 
-  const always = await startAsanaSimulator({ faults: { errorRate: 1 } });
+  const always = await startAsanaSimulator({ ...SERVICE_ACCOUNT, faults: { errorRate: 1 } });
   t.teardown(() => always.close());
   t.ok((await statuses(always, 10)).every((status) => status === 500 || status === 503));
   always.setFaults({ errorRate: 0 });
@@ -72,7 +72,7 @@ t.test('errorRate answers 500 or 503 at random, repeatably for a seed', async (t
 });
 
 t.test('latencyMs delays each answer', async (t) => {
-  const sim = await startAsanaSimulator({ faults: { latencyMs: 150 } });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, faults: { latencyMs: 150 } });
   t.teardown(() => sim.close());
   const started = Date.now();
   t.equal((await api(sim, 'GET', '/users/me')).status, 200);
@@ -82,7 +82,7 @@ t.test('latencyMs delays each answer', async (t) => {
 });
 
 t.test('clearFaults removes every fault; setFaults replaces rather than merges; bad faults are refused', async (t) => {
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
   sim.setFaults({ failNext: { count: 5, status: 500 }, dropNext: 5, errorRate: 1, latencyMs: 10 });
   sim.clearFaults();

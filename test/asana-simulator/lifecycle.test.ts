@@ -1,9 +1,10 @@
 import t from 'tap';
 import { startAsanaSimulator, type SimulatorOptions } from '../../src/asana-simulator/index.js';
-import { api, type Compact, type DataBody } from './fixtures/sim-client.js';
+import { api, type Compact, type DataBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 t.test('options set the token, workspace and domains; url and origin name the listening server', async (t) => {
   const sim = await startAsanaSimulator({
+    ...SERVICE_ACCOUNT,
     token: 'sandbox-token',
     workspaceGid: '1111111111111111',
     workspaceName: 'Acme',
@@ -35,7 +36,7 @@ t.test('bad options are refused at start', async (t) => {
 });
 
 t.test('close() answers requests in flight, does not wait for idle keep-alive sockets, and stops listening', async (t) => {
-  const sim = await startAsanaSimulator({ faults: { latencyMs: 200 } });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, faults: { latencyMs: 200 } });
   t.equal((await api(sim, 'GET', '/users/me')).status, 200, 'leaves a keep-alive socket behind');
   const inFlight = api(sim, 'GET', '/users/me');
   await new Promise((resolve) => setTimeout(resolve, 50));

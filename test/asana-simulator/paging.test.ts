@@ -1,9 +1,9 @@
 import t from 'tap';
 import { startAsanaSimulator } from '../../src/asana-simulator/index.js';
-import { api, call, type Answer, type Compact, type DataBody, type ErrorsBody } from './fixtures/sim-client.js';
+import { api, call, type Answer, type Compact, type DataBody, type ErrorsBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 t.test('paging across 250 users', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 250 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 250 });
   t.teardown(() => sim.close());
   const usersPath = `/users?workspace=${sim.workspaceGid}`;
 
@@ -82,7 +82,7 @@ t.test('paging across 250 users', async (t) => {
 });
 
 t.test('other paginated lists: workspace teams, workspace memberships, team memberships, team users', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 5 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 5 });
   t.teardown(() => sim.close());
   const teamGids: string[] = [];
   for (let i = 0; i < 3; i += 1) {
@@ -130,7 +130,7 @@ t.test('other paginated lists: workspace teams, workspace memberships, team memb
 });
 
 t.test('an offset expires: past offsetTtlMs it is a 400 that says so, and a new walk works', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 3, offsetTtlMs: 200 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 3, offsetTtlMs: 200 });
   t.teardown(() => sim.close());
   const first = await api<DataBody<Compact[]>>(sim, 'GET', `/users?workspace=${sim.workspaceGid}&limit=1`);
   const next = first.body.next_page?.path ?? '';

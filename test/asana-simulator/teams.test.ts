@@ -1,13 +1,13 @@
 import t from 'tap';
 import { startAsanaSimulator, type AsanaSimulator } from '../../src/asana-simulator/index.js';
-import { api, call, type Compact, type DataBody, type ErrorsBody } from './fixtures/sim-client.js';
+import { api, call, type Compact, type DataBody, type ErrorsBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 function createTeam(sim: AsanaSimulator, data: Record<string, unknown>): ReturnType<typeof api<DataBody<Compact>>> {
   return api<DataBody<Compact>>(sim, 'POST', '/teams', { body: { data } });
 }
 
 t.test('teams: create, read, update, and no delete', async (t) => {
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
 
   t.test('POST /teams answers 201 with a Location; names are not unique', async (t) => {
@@ -89,7 +89,7 @@ t.test('teams: create, read, update, and no delete', async (t) => {
 });
 
 t.test('team members', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: [{ name: 'zoe', email: 'zoe@example.com' }, { name: 'Adam', email: 'adam@example.com' }] });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: [{ name: 'zoe', email: 'zoe@example.com' }, { name: 'Adam', email: 'adam@example.com' }] });
   t.teardown(() => sim.close());
   const [zoe, adam] = sim.users();
   if (zoe === undefined || adam === undefined) throw new Error('seed missing');
@@ -160,7 +160,7 @@ t.test('team members', async (t) => {
 });
 
 t.test('GET /teams/{t}/users is capped at 2,000', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 2001, rateLimitPerMinute: 100_000, maxConcurrentWrites: 100 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 2001, rateLimitPerMinute: 100_000, maxConcurrentWrites: 100 });
   t.teardown(() => sim.close());
   const team = await createTeam(sim, { name: 'Everyone', organization: sim.workspaceGid });
   const gids = sim.users().map((user) => user.gid);

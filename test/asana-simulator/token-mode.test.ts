@@ -29,12 +29,12 @@ function memberGids(sim: AsanaSimulator, team: string): string[] {
   return sim.teams().find((candidate) => candidate.gid === team)?.memberGids ?? [];
 }
 
-t.test('the default mode is the service account', async (t) => {
+t.test("the default mode is an admin's personal access token, as customers' Asana runs (issue 10)", async (t) => {
   const sim = await startAsanaSimulator();
   t.teardown(() => sim.close());
   const me = await api<DataBody<Compact>>(sim, 'GET', '/users/me');
-  t.equal(me.body.data.name, 'Simulator Service Account');
-  t.same(sim.users(), [], 'not listed among people');
+  t.equal(me.body.data.name, 'Simulator Admin');
+  t.same(sim.users().map((user) => user.gid), [sim.tokenOwnerGid], 'listed among people');
 });
 
 for (const mode of MODES) {

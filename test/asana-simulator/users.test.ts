@@ -1,9 +1,9 @@
 import t from 'tap';
 import { startAsanaSimulator } from '../../src/asana-simulator/index.js';
-import { api, type Compact, type DataBody, type ErrorsBody } from './fixtures/sim-client.js';
+import { api, type Compact, type DataBody, type ErrorsBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 t.test('users: shapes, lookups, opt_fields and errors', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: [{ name: 'Ada Lovelace', email: 'ada@example.com' }] });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: [{ name: 'Ada Lovelace', email: 'ada@example.com' }] });
   t.teardown(() => sim.close());
   const [ada] = sim.users();
   if (ada === undefined) throw new Error('seed missing');

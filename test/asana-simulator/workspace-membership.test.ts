@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startAsanaSimulator, type AsanaSimulator } from '../../src/asana-simulator/index.js';
-import { api, type Compact, type DataBody, type ErrorsBody } from './fixtures/sim-client.js';
+import { api, type Compact, type DataBody, type ErrorsBody, SERVICE_ACCOUNT } from './fixtures/sim-client.js';
 
 function addUser(sim: AsanaSimulator, user: string): ReturnType<typeof api<DataBody<Compact>>> {
   return api<DataBody<Compact>>(sim, 'POST', `/workspaces/${sim.workspaceGid}/addUser`, { body: { data: { user } } });
@@ -11,7 +11,7 @@ function removeUser(sim: AsanaSimulator, user: string): ReturnType<typeof api<Da
 }
 
 t.test('addUser invites by email, is idempotent, and makes outsiders guests', async (t) => {
-  const sim = await startAsanaSimulator({ emailDomains: ['example.com', 'example.org'] });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, emailDomains: ['example.com', 'example.org'] });
   t.teardown(() => sim.close());
 
   const cases = [
@@ -40,7 +40,7 @@ t.test('addUser invites by email, is idempotent, and makes outsiders guests', as
 });
 
 t.test('addUser refuses bad requests', async (t) => {
-  const sim = await startAsanaSimulator();
+  const sim = await startAsanaSimulator(SERVICE_ACCOUNT);
   t.teardown(() => sim.close());
   const cases = [
     { name: 'not wrapped in data', status: 400, body: { user: 'a@example.com' } },
@@ -65,7 +65,7 @@ t.test('addUser refuses bad requests', async (t) => {
 });
 
 t.test('removeUser deactivates the membership, leaves every team, and re-adding re-activates the same gid', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 2 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 2 });
   t.teardown(() => sim.close());
   const [leaver, stayer] = sim.users();
   if (leaver === undefined || stayer === undefined) throw new Error('seed missing');
@@ -114,7 +114,7 @@ t.test('removeUser of a non-member: 200 by default, 400 with removeNonMember "er
     { removeNonMember: 'error' as const, status: 400 },
   ];
   for (const { removeNonMember, status } of cases) {
-    const sim = await startAsanaSimulator({ seedUsers: 1, removeNonMember });
+    const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 1, removeNonMember });
     t.teardown(() => sim.close());
     const [member] = sim.users();
     if (member === undefined) throw new Error('seed missing');
@@ -128,7 +128,7 @@ t.test('removeUser of a non-member: 200 by default, 400 with removeNonMember "er
 });
 
 t.test('GET /workspaces/{w}/users is alphabetical, unpaginated, and capped at 2,000', async (t) => {
-  const sim = await startAsanaSimulator({ seedUsers: 2001 });
+  const sim = await startAsanaSimulator({ ...SERVICE_ACCOUNT, seedUsers: 2001 });
   t.teardown(() => sim.close());
   const answer = await api<DataBody<Compact[]>>(sim, 'GET', `/workspaces/${sim.workspaceGid}/users?limit=10`);
   t.equal(answer.status, 200);

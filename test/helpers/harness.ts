@@ -139,3 +139,12 @@ export function userBody(userName: string, extra: Record<string, unknown> = {}):
     ...extra,
   };
 }
+
+/**
+ * A team's members that the IdP manages: without the token's owner, whom Asana makes a member of every team the
+ * token creates (an admin's personal access token, the simulator's default; test/provisioning/token-owner.test.ts
+ * checks the owner stays there).
+ */
+export function managedMembers(h: Pick<Harness, 'simulator'>, team: { readonly memberGids: readonly string[] } | undefined): string[] {
+  return (team?.memberGids ?? []).filter((gid) => gid !== h.simulator.tokenOwnerGid);
+}

@@ -73,7 +73,7 @@ t.test('every provisioning action is in the audit log; `audit` answers "what hap
 
   const group = jsonLines((await runCli(h, ['audit', '--group', 'engineering', '--json'])).stdout);
   t.same(group.map((e) => e.operation), ['create', 'patch']);
-  t.match(group[0], { asanaCalls: [{ operation: 'getTeamsForWorkspace' }, { operation: 'createTeam' }] });
+  t.match(group[0], { asanaCalls: [{ operation: 'typeaheadForWorkspace' }, { operation: 'createTeam' }] });
 
   t.same(jsonLines((await runCli(h, ['audit', '--since', '2999-01-01', '--json'])).stdout), [], '--since filters');
   t.equal(jsonLines((await runCli(h, ['audit', '--since', '1h', '--json'])).stdout).length, all.length);

@@ -82,7 +82,7 @@ t.test('/metrics: its own token, then the named metrics, parsed', async (t) => {
   t.ok((find(samples, 'scim_bridge_asana_requests_total', { operation: 'addUserForWorkspace', status: '429' })[0]?.value ?? 0) >= 1);
   t.ok((find(samples, 'scim_bridge_asana_requests_total', { operation: 'addUserForWorkspace', status: '503' })[0]?.value ?? 0) >= 1);
   t.equal(types.get('scim_bridge_asana_request_duration_seconds'), 'histogram');
-  t.ok((find(samples, 'scim_bridge_asana_request_duration_seconds_count', { operation: 'getUsers' })[0]?.value ?? 0) >= 1);
+  t.ok((find(samples, 'scim_bridge_asana_request_duration_seconds_count', { operation: 'getWorkspaceMembershipsForWorkspace' })[0]?.value ?? 0) >= 1);
   t.ok((find(samples, 'scim_bridge_asana_rate_limited_total')[0]?.value ?? 0) >= 1);
 
   const queued = find(samples, 'scim_bridge_work_items');

@@ -51,7 +51,11 @@ t.test('reconciliation finds drift, reports it, and restores the IdP\'s intent o
   t.equal(email('removed@example.com')?.active, true, 'removed-by-hand user is back');
   t.equal(email('dormant@example.com')?.active, false, 'the deactivated user is out again');
   const team = h.simulator.teams().find((x) => x.gid === teamGid);
-  t.same(new Set(team?.memberGids), new Set([kept[SYNC].asanaGid, removedByHand[SYNC].asanaGid]));
+  // The token's owner (an admin's personal access token) joined the team it created and stays (issue 10).
+  t.same(
+    new Set(team?.memberGids),
+    new Set([h.simulator.tokenOwnerGid, kept[SYNC].asanaGid, removedByHand[SYNC].asanaGid]),
+  );
 
   const again = await h.bridge.reconciler.run('report');
   t.same(again.drift, [], 'no drift left');

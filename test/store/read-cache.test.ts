@@ -26,7 +26,7 @@ t.test('cached reads never outlive a write, from this connection or another', as
   t.equal((await bridge.listUsers(lookup)).total, 1, 'a write through this store is seen at once');
   t.equal((await bridge.getUser('u1'))?.asanaGid, null);
 
-  await other.linkUser('u1', '4242', 'a@example.com');
+  await other.linkUser('u1', '4242', 'a@example.com', false);
   t.equal((await bridge.getUser('u1'))?.asanaGid, '4242', 'a commit by another connection is seen at once');
   t.equal((await bridge.listUsers(lookup)).items[0]?.asanaGid, '4242');
 

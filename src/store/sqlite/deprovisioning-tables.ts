@@ -4,7 +4,7 @@ import { personKey, userKey, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
 import { resourceOf } from './work-queue.js';
 
-/** asana_work.failed of a removal the deprovisioning brake holds (migration 8). */
+/** asana_work.failed of a removal the deprovisioning brake holds (migration 7). */
 const HELD = 2;
 
 interface HandoverRow {
@@ -35,7 +35,7 @@ function toHandover(row: HandoverRow): TaskHandoverRecord {
   };
 }
 
-/** The brake's admissions, held removals, task handovers and planned work (migration 8); callers own the transaction. */
+/** The brake's admissions, held removals, task handovers and planned work (migration 7); callers own the transaction. */
 export class DeprovisioningTables {
   constructor(private readonly sql: SqliteContext) {}
 

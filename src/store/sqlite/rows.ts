@@ -20,6 +20,7 @@ export interface UserRow extends ResourceRow {
   asana_email: string;
   email_in_asana: string | null;
   active: number;
+  asana_guest: number | null;
 }
 
 export interface GroupRow extends ResourceRow {
@@ -57,6 +58,7 @@ export function toUser(row: UserRow): UserRecord {
     asanaEmail: row.asana_email,
     emailInAsana: row.email_in_asana,
     active: row.active === 1,
+    asanaGuest: row.asana_guest === null ? null : row.asana_guest === 1,
   };
 }
 

@@ -29,6 +29,7 @@ export const userTarget: SqlFilterTarget = {
     [`${SYNC_SCHEMA}:state`]: `(CASE WHEN u.sync_state = 'synced' AND ${RENAMED} THEN 'actionRequired' ELSE u.sync_state END)`,
     [`${SYNC_SCHEMA}:asanaEmail`]: 'u.asana_email',
     [`${SYNC_SCHEMA}:emailInAsana`]: `(CASE WHEN ${RENAMED} THEN u.email_in_asana END)`,
+    [`${SYNC_SCHEMA}:guest`]: 'u.asana_guest',
   },
   sideTables: {
     emails: {

@@ -140,8 +140,8 @@ export class UserTable {
   }
 
   /** What a reconciliation saw Asana hold for the person. */
-  setEmailInAsana(id: string, email: string): void {
-    this.sql.statements.get('UPDATE users SET email_in_asana = ? WHERE id = ?').run(email, id);
+  setEmailInAsana(id: string, email: string, guest: boolean): void {
+    this.sql.statements.get('UPDATE users SET email_in_asana = ?, asana_guest = ? WHERE id = ?').run(email, guest ? 1 : 0, id);
   }
 
   version(id: string): number | undefined {
