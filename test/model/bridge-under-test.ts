@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -35,7 +35,8 @@ export interface ScimAnswer {
 export class BridgeUnderTest {
   private harness!: Harness;
   private readonly teardowns: Array<() => unknown> = [];
-  private readonly dir = mkdtempSync(join(tmpdir(), 'scim-bridge-model-'));
+  /** In memory where the system has it: the model tests the write path's logic, not fsync (crash.test.ts does). */
+  private readonly dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'scim-bridge-model-'));
 
   private constructor(readonly simulator: AsanaSimulator) {}
 
