@@ -8,14 +8,14 @@ import { startHarness, TEST_TOKEN, type Harness } from '../helpers/harness.js';
 /**
  * Small deadlines so that faults play out in milliseconds: a write waits 150 ms for Asana, the Asana client gives up
  * on an answer after 250 ms (so a 320 ms latency leaves the outcome unknown while Asana applies the call), and queued
- * work is retried every 20–200 ms. A write that got no answer is retried only after a landing window of 1 s: as in
+ * work is retried every 20–200 ms. A write that got no answer is retried only after a landing window of 2 s: as in
  * production (where it is the 30 s request timeout), it is long next to the latency Asana shows, so that a call the
  * client gave up on has landed before its retry, also when a loaded machine delays the simulator's timers.
  */
 export const SYNC_DEADLINE_MS = 150;
 const TIMINGS = {
   asanaRequestTimeoutMs: 250,
-  asanaLandingWindowMs: 1_000,
+  asanaLandingWindowMs: 2_000,
   asanaRetryBudgetMs: 100,
   workBackoffBaseMs: 20,
   workBackoffMaxMs: 200,
