@@ -19,7 +19,9 @@ const TIMINGS = {
   asanaRetryBudgetMs: 100,
   workBackoffBaseMs: 20,
   workBackoffMaxMs: 200,
-  workPollIntervalMs: 25,
+  // The queue is looked at every 100 ms, besides each write's wake-up: sequences run five to a process, and a
+  // tighter poll costs CPU that a loaded machine does not have (a starved process times out its own calls).
+  workPollIntervalMs: 100,
 };
 
 export interface ScimAnswer {
