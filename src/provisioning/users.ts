@@ -40,7 +40,7 @@ export interface UserView {
 }
 
 /** The work that takes a user out of the workspace (by gid once Asana told it, else by the address Asana holds). */
-function removal(user: UserRecord): AsanaWork {
+function removal(user: UserRecord): Extract<AsanaWork, { kind: 'removeUserFromWorkspace' }> {
   const manager = managerOf(user);
   return {
     kind: 'removeUserFromWorkspace',
@@ -147,7 +147,7 @@ export class UserService {
       const current = await this.require(id);
       assertIfMatch(ifMatch, current.version, `User ${id}`);
       const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
-      const work: AsanaWork[] = current.active ? [removal(current)] : [];
+      const work: AsanaWork[] = current.active ? [{ ...removal(current), groupIds }] : [];
       let items;
       try {
         items = await this.deps.store.deleteUser(id, current.version, work, this.now().toISOString());

@@ -1,7 +1,8 @@
 import { AsanaError } from '../asana/asana-error.js';
 import { paginate } from '../asana/paginate.js';
 import type { AsanaApi, AsanaTeam } from '../asana/types.js';
-import type { AsanaWork, MappingStore, WorkEffect } from '../store/mapping-store.js';
+import type { AsanaWork, MappingStore, UserRecord, WorkEffect } from '../store/mapping-store.js';
+import { personEmailOf, sameAddress } from './asana-email.js';
 import type { TaskHandover } from './task-handover.js';
 import { personKey, teamKey } from '../store/work-keys.js';
 import { matches, type TokenOwner } from './token-owner.js';
@@ -166,16 +167,28 @@ export class WorkExecutor {
    * user is active and a member of the live group, a removal while they are not a member. A removal Asana refused
    * for a user deactivated or deleted meanwhile is not wanted either (their removal from the workspace takes them
    * out of every team); before the call it still runs for an inactive user, whose workspace removal may have failed.
+   * A removal for someone the bridge no longer manages is wanted whenever the group does not list them again.
    */
   private async stillWanted(
     work: Extract<AsanaWork, { kind: 'addUserToTeam' | 'removeUserFromTeam' }>,
     { whenRun }: { whenRun: boolean } = { whenRun: false },
   ): Promise<boolean> {
     const user = await this.store.getUser(work.userId);
-    if (!user) return false;
+    // Someone the bridge does not manage (a deleted user whose removal from the workspace Asana refused, a
+    // stranger the reconciler found): their removal is wanted unless the group lists the same person again.
+    if (!user) return work.kind === 'removeUserFromTeam' && !(await this.listedAgain(work));
     if (!user.active && !(whenRun && work.kind === 'removeUserFromTeam')) return false;
     const member = await this.store.isGroupMember(work.groupId, work.userId);
     return work.kind === 'addUserToTeam' ? member : !member;
+  }
+
+  /** Whether an active member of the live group is the person a removal names (re-created under a new id). */
+  private async listedAgain(work: Extract<AsanaWork, { kind: 'removeUserFromTeam' }>): Promise<boolean> {
+    const group = await this.store.getGroup(work.groupId);
+    const members = group ? await this.store.usersByIds(group.memberIds) : new Map<string, UserRecord>();
+    return [...members.values()].some(
+      (u) => u.active && (u.asanaGid === work.user || sameAddress(personEmailOf(u), work.email)),
+    );
   }
 
   /**

@@ -70,6 +70,11 @@ export type AsanaWork =
       readonly user: string;
       /** The SCIM id of the user's enterprise manager when the removal was queued (a task handover target). */
       readonly manager?: string;
+      /**
+       * A deleted user's groups: the removal from the workspace is what takes the person out of their teams, so
+       * if Asana refuses it, each team's removal is queued instead (the store does it with the refusal).
+       */
+      readonly groupIds?: readonly string[];
     }
   | { readonly kind: 'createTeam'; readonly groupId: string; readonly name: string }
   | { readonly kind: 'renameTeam'; readonly groupId: string; readonly name: string }
@@ -236,6 +241,10 @@ export interface MappingStore {
    * stays `failed` with its refusal (only a new write or a reconcile moves it back to `pending`).
    */
   deferWork(item: WorkItem, error: string, nextAttemptAt: number): Promise<void>;
-  /** Asana refused for good: drop the item; the resource becomes `failed` with the error. */
+  /**
+   * Asana refused for good: drop the item; the resource becomes `failed` with the error. A deleted user's refused
+   * workspace removal has no resource left to show it: its groups' team removals are queued in the same
+   * transaction (see AsanaWork removeUserFromWorkspace), so no group says `synced` while its team holds them.
+   */
   failWork(item: WorkItem, error: string): Promise<void>;
 }

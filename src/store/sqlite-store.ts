@@ -284,7 +284,17 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
       if (!settled) return;
       this.work.markFailed(item.resourceKey, item.attempts + 1, error);
       this.purgeTombstone(item.resourceKey);
+      this.work.enqueue(this.teamRemovalsOfRefusedDelete(item.work));
     });
+  }
+
+  /** The team removals a deleted user's refused workspace removal leaves to do (see failWork). */
+  private teamRemovalsOfRefusedDelete(work: AsanaWork): AsanaWork[] {
+    if (work.kind !== 'removeUserFromWorkspace' || !work.groupIds || this.users.version(work.userId) !== undefined) return [];
+    const { userId, email, user } = work;
+    return work.groupIds
+      .filter((groupId) => this.groups.teamGid(groupId))
+      .map((groupId) => ({ kind: 'removeUserFromTeam', groupId, userId, email, user }));
   }
 
   /** The version of a live user or group; undefined when it is gone. */

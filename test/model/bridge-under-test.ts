@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -8,15 +8,20 @@ import { startHarness, TEST_TOKEN, type Harness } from '../helpers/harness.js';
 /**
  * Small deadlines so that faults play out in milliseconds: a write waits 150 ms for Asana, the Asana client gives up
  * on an answer after 250 ms (so a 320 ms latency leaves the outcome unknown while Asana applies the call), and queued
- * work is retried every 20–200 ms.
+ * work is retried every 20–200 ms. A write that got no answer is retried only after a landing window of 2 s: as in
+ * production (where it is the 30 s request timeout), it is long next to the latency Asana shows, so that a call the
+ * client gave up on has landed before its retry, also when a loaded machine delays the simulator's timers.
  */
 export const SYNC_DEADLINE_MS = 150;
 const TIMINGS = {
   asanaRequestTimeoutMs: 250,
+  asanaLandingWindowMs: 2_000,
   asanaRetryBudgetMs: 100,
   workBackoffBaseMs: 20,
   workBackoffMaxMs: 200,
-  workPollIntervalMs: 25,
+  // The queue is looked at every 100 ms, besides each write's wake-up: sequences run five to a process, and a
+  // tighter poll costs CPU that a loaded machine does not have (a starved process times out its own calls).
+  workPollIntervalMs: 100,
 };
 
 export interface ScimAnswer {
@@ -32,7 +37,8 @@ export interface ScimAnswer {
 export class BridgeUnderTest {
   private harness!: Harness;
   private readonly teardowns: Array<() => unknown> = [];
-  private readonly dir = mkdtempSync(join(tmpdir(), 'scim-bridge-model-'));
+  /** In memory where the system has it: the model tests the write path's logic, not fsync (crash.test.ts does). */
+  private readonly dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'scim-bridge-model-'));
 
   private constructor(readonly simulator: AsanaSimulator) {}
 

@@ -99,6 +99,16 @@ class SequenceRun {
     });
     this.stats.failedResources = found.failed;
     this.divergences.push(...found.divergences);
+    if (this.trace) this.traceAsanaWrites();
+  }
+
+  /** Every write Asana saw (a dropped one answered 0), with its time since the first, for replaying a failure. */
+  private traceAsanaWrites(): void {
+    const writes = this.world.simulator.requests().filter((r) => r.method !== 'GET');
+    const start = writes[0]?.startedAt ?? 0;
+    for (const r of writes) {
+      this.trace?.(`asana +${r.startedAt - start}..${r.endedAt - start} ms: ${r.method} ${r.path} ${JSON.stringify(r.query)} → ${r.status}`);
+    }
   }
 
   /**
