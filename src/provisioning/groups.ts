@@ -8,10 +8,8 @@ import { teamKey } from '../store/work-keys.js';
 import { toScimGroup } from './group-resource.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
 import { membershipWork } from './membership-diff.js';
-import { KeyedLock } from './keyed-lock.js';
-import { settleOutcome } from './settle-outcome.js';
 import type { WorkRunner } from './work-runner.js';
-import { assertIfMatch, conflictToScim, shouldRetryWrite } from './write-conflicts.js';
+import { WriteSequence } from './write-sequence.js';
 
 export interface GroupServiceDeps {
   readonly store: MappingStore;
@@ -47,12 +45,18 @@ function groupData(input: ScimResource): Record<string, unknown> {
 export class GroupService {
   private readonly now: () => Date;
   private readonly newId: () => string;
-  /** One write at a time per resource in this process (see KeyedLock). */
-  private readonly lock = new KeyedLock();
+  private readonly writes: WriteSequence<GroupRecord>;
 
   constructor(private readonly deps: GroupServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.writes = new WriteSequence({
+      label: 'Group',
+      uniqueAttribute: 'displayName',
+      load: (id) => this.require(id),
+      runner: deps.runner,
+      syncDeadlineMs: deps.syncDeadlineMs,
+    });
   }
 
   async get(id: string, baseUrl: string, withMembers = true): Promise<GroupView> {
@@ -89,32 +93,27 @@ export class GroupService {
       { kind: 'createTeam', groupId: group.id, name: group.displayName },
       ...membershipWork(group.id, [], memberIds, users),
     ];
-    const items = await this.deps.store.insertGroup(group, work).catch((error: unknown) => {
-      throw conflictToScim(error, `Group ${group.id}`, 'displayName');
+    await this.writes.create(group.id, {
+      store: () => this.deps.store.insertGroup(group, work),
+      undo: (workIds) => this.deps.store.revertGroup(group.id, { writtenVersion: group.version, workIds }),
     });
-    const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-    await settleOutcome(outcome, () =>
-      this.deps.store.revertGroup(group.id, undefined, group.version, items.map((i) => i.id)),
-    );
     return this.get(group.id, baseUrl);
   }
 
   /** PUT, RFC 7644 §3.5.1: displayName and members are replaced. */
   async replace(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<GroupView> {
-    return this.lock.run(id, () =>
-      this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, groupResource)),
-    );
+    return this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, groupResource));
   }
 
   /** PATCH, RFC 7644 §3.5.2, in every form Okta and Entra send (see src/scim/patch.ts). */
   async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<GroupView> {
-    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) =>
+    return this.write(id, ifMatch, baseUrl, (current) =>
       applyPatch(
         { ...current.data, id: current.id, members: current.memberIds.map((value) => ({ value })) },
         body,
         groupResource,
       ),
-    ));
+    );
   }
 
   /**
@@ -122,31 +121,19 @@ export class GroupService {
    * best thing: removes every member from the team, renames it with the deprovisioned prefix, and forgets the group.
    */
   async delete(id: string, ifMatch: string | undefined): Promise<void> {
-    return this.lock.run(id, () => this.deleteUnlocked(id, ifMatch));
-  }
-
-  private async deleteUnlocked(id: string, ifMatch: string | undefined): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.require(id);
-      assertIfMatch(ifMatch, current.version, `Group ${id}`);
+    return this.writes.update(id, ifMatch, async (current) => {
       const users = await this.deps.store.usersByIds(current.memberIds);
       const work: AsanaWork[] = [
         ...membershipWork(id, current.memberIds, [], users),
         { kind: 'renameTeam', groupId: id, name: `${this.deps.deprovisionedPrefix}${current.displayName}` },
       ];
-      let items;
-      try {
-        items = await this.deps.store.deleteGroup(id, current.version, work);
-      } catch (error) {
-        if (shouldRetryWrite(error, ifMatch, attempt)) continue;
-        throw conflictToScim(error, `Group ${id}`, 'displayName');
-      }
-      const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, () =>
-        this.deps.store.revertGroup(id, current, current.version, items.map((i) => i.id)),
-      );
-      return;
-    }
+      return {
+        store: () => this.deps.store.deleteGroup(id, current.version, work),
+        // The tombstone keeps the version the group had.
+        undo: (workIds) =>
+          this.deps.store.revertGroup(id, { restore: current, writtenVersion: current.version, workIds }),
+      };
+    }, async () => undefined);
   }
 
   private async write(
@@ -155,9 +142,7 @@ export class GroupService {
     baseUrl: string,
     compute: (current: GroupRecord) => ScimResource,
   ): Promise<GroupView> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.require(id);
-      assertIfMatch(ifMatch, current.version, `Group ${id}`);
+    return this.writes.update(id, ifMatch, async (current) => {
       const input = compute(current);
       const displayName = input['displayName'];
       if (typeof displayName !== 'string' || displayName.trim() === '') {
@@ -186,19 +171,11 @@ export class GroupService {
         data: groupData(input),
         memberIds,
       };
-      let items;
-      try {
-        items = await this.deps.store.updateGroup(next, current.version, work);
-      } catch (error) {
-        if (shouldRetryWrite(error, ifMatch, attempt)) continue;
-        throw conflictToScim(error, `Group ${id}`, 'displayName');
-      }
-      const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, () =>
-        this.deps.store.revertGroup(id, current, next.version, items.map((i) => i.id)),
-      );
-      return this.get(id, baseUrl);
-    }
+      return {
+        store: () => this.deps.store.updateGroup(next, current.version, work),
+        undo: (workIds) => this.deps.store.revertGroup(id, { restore: current, writtenVersion: next.version, workIds }),
+      };
+    }, () => this.get(id, baseUrl));
   }
 
   /**

@@ -7,12 +7,10 @@ import { userResource } from '../scim/schemas.js';
 import type { DeprovisioningStore } from '../store/deprovisioning-store.js';
 import type { AsanaWork, MappingStore, UserRecord } from '../store/mapping-store.js';
 import { personKey } from '../store/work-keys.js';
-import { KeyedLock } from './keyed-lock.js';
-import { settleOutcome } from './settle-outcome.js';
 import { toListOptions, type ResourceQuery } from './list-options.js';
 import { managerOf, toScimUser } from './user-resource.js';
-import { assertIfMatch, conflictToScim, shouldRetryWrite } from './write-conflicts.js';
 import type { WorkRunner } from './work-runner.js';
+import { WriteSequence } from './write-sequence.js';
 
 /** Both are unique: a SCIM user is one Asana person. Never the address itself (errors carry no personal data). */
 const UNIQUE = 'userName or the Asana email (see the sync extension)';
@@ -58,12 +56,18 @@ function removal(user: UserRecord): Extract<AsanaWork, { kind: 'removeUserFromWo
 export class UserService {
   private readonly now: () => Date;
   private readonly newId: () => string;
-  /** One write at a time per resource in this process (see KeyedLock). */
-  private readonly lock = new KeyedLock();
+  private readonly writes: WriteSequence<UserRecord>;
 
   constructor(private readonly deps: UserServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.writes = new WriteSequence({
+      label: 'User',
+      uniqueAttribute: UNIQUE,
+      load: (id) => this.require(id),
+      runner: deps.runner,
+      syncDeadlineMs: deps.syncDeadlineMs,
+    });
   }
 
   async get(id: string, baseUrl: string): Promise<UserView> {
@@ -91,7 +95,7 @@ export class UserService {
     const asanaEmail = asanaEmailOf(input);
     assertAllowedDomain(asanaEmail, this.deps.allowedEmailDomains ?? []);
     const active = input['active'] !== false;
-    const at = this.now().toISOString();
+    const at = this.nowIso();
     const user: UserRecord = {
       id: this.newId(),
       userName,
@@ -108,59 +112,41 @@ export class UserService {
     };
     // An inactive user is only recorded: there is nobody to invite until the IdP activates them.
     const work: AsanaWork[] = active ? [{ kind: 'addUserToWorkspace', userId: user.id, email: asanaEmail }] : [];
-    const items = await this.deps.store.insertUser(user, work).catch((error: unknown) => {
-      throw conflictToScim(error, `User ${user.id}`, UNIQUE);
+    await this.writes.create(user.id, {
+      store: () => this.deps.store.insertUser(user, work),
+      undo: (workIds) => this.deps.store.revertUser(user.id, { writtenVersion: user.version, workIds, at: this.nowIso() }),
     });
-    const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-    await settleOutcome(outcome, () =>
-      this.deps.store.revertUser(user.id, undefined, user.version, items.map((i) => i.id), this.now().toISOString()),
-    );
     return this.get(user.id, baseUrl);
   }
 
   /** PUT, RFC 7644 §3.5.1: the body replaces what the bridge holds; readOnly attributes are kept. */
   async replace(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
-    return this.lock.run(id, () =>
-      this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, userResource)),
-    );
+    return this.write(id, ifMatch, baseUrl, () => normalizeResourceInput(body, userResource));
   }
 
   /** PATCH, RFC 7644 §3.5.2. */
   async patch(id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserView> {
-    return this.lock.run(id, () => this.write(id, ifMatch, baseUrl, (current) => {
+    return this.write(id, ifMatch, baseUrl, (current) => {
       const patched = applyPatch({ ...current.data, id: current.id }, body, userResource);
       // Without `active` the bridge could not say whether the person belongs in Asana: refused, not ignored.
       if (typeof patched['active'] !== 'boolean') {
         throw ScimError.mutability('active cannot be removed; replace it with false to deprovision the user.');
       }
       return patched;
-    }));
+    });
   }
 
   /** DELETE, RFC 7644 §3.6: removed from the workspace in Asana, then forgotten (404 afterwards). */
   async delete(id: string, ifMatch: string | undefined): Promise<void> {
-    return this.lock.run(id, () => this.deleteUnlocked(id, ifMatch));
-  }
-
-  private async deleteUnlocked(id: string, ifMatch: string | undefined): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.require(id);
-      assertIfMatch(ifMatch, current.version, `User ${id}`);
+    return this.writes.update(id, ifMatch, async (current) => {
       const groupIds = [...((await this.deps.store.groupsOfUsers([id])).get(id) ?? [])].map((g) => g.id);
       const work: AsanaWork[] = current.active ? [{ ...removal(current), groupIds }] : [];
-      let items;
-      try {
-        items = await this.deps.store.deleteUser(id, current.version, work, this.now().toISOString());
-      } catch (error) {
-        if (shouldRetryWrite(error, ifMatch, attempt)) continue;
-        throw conflictToScim(error, `User ${id}`, UNIQUE);
-      }
-      const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, () =>
-        this.deps.store.revertUser(id, { user: current, groupIds }, undefined, items.map((i) => i.id), this.now().toISOString()),
-      );
-      return;
-    }
+      return {
+        store: () => this.deps.store.deleteUser(id, current.version, work, this.nowIso()),
+        undo: (workIds) =>
+          this.deps.store.revertUser(id, { restore: { user: current, groupIds }, workIds, at: this.nowIso() }),
+      };
+    }, async () => undefined);
   }
 
   private async write(
@@ -169,9 +155,7 @@ export class UserService {
     baseUrl: string,
     compute: (current: UserRecord) => ScimResource,
   ): Promise<UserView> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.require(id);
-      assertIfMatch(ifMatch, current.version, `User ${id}`);
+    return this.writes.update(id, ifMatch, async (current) => {
       const { id: _id, ...input } = compute(current);
       assertImmutableUnchanged(current.data, input, userResource);
       // A rename (of userName or of the address that is the Asana email) is taken as is: the user stays linked to
@@ -192,25 +176,20 @@ export class UserService {
         emailInAsana: current.emailInAsana ?? (active ? asanaEmail : null),
         externalId: typeof input['externalId'] === 'string' ? input['externalId'] : null,
         active,
-        lastModified: this.now().toISOString(),
+        lastModified: this.nowIso(),
         version: current.version + 1,
         data: { ...input, active },
       };
-      let items;
-      try {
-        items = await this.deps.store.updateUser(next, current.version, work);
-      } catch (error) {
-        if (shouldRetryWrite(error, ifMatch, attempt)) continue;
-        throw conflictToScim(error, `User ${id}`, UNIQUE);
-      }
-      const outcome = await this.deps.runner.runNow(items, this.deps.syncDeadlineMs);
-      await settleOutcome(outcome, () =>
-        this.deps.store.revertUser(
-          id, { user: current, groupIds: [] }, next.version, items.map((i) => i.id), this.now().toISOString(),
-        ),
-      );
-      return this.get(id, baseUrl);
-    }
+      return {
+        store: () => this.deps.store.updateUser(next, current.version, work),
+        undo: (workIds) => this.deps.store.revertUser(id, {
+          restore: { user: current, groupIds: [] },
+          writtenVersion: next.version,
+          workIds,
+          at: this.nowIso(),
+        }),
+      };
+    }, () => this.get(id, baseUrl));
   }
 
   /**
@@ -231,6 +210,10 @@ export class UserService {
       { kind: 'addUserToWorkspace', userId: current.id, email },
       ...groups.map((g): AsanaWork => ({ kind: 'addUserToTeam', groupId: g.id, userId: current.id, email })),
     ];
+  }
+
+  private nowIso(): string {
+    return this.now().toISOString();
   }
 
   private async require(id: string): Promise<UserRecord> {

@@ -150,6 +150,27 @@ export class StoreConflict extends Error {
   }
 }
 
+/**
+ * How to undo a user write whose Asana work Asana refused: the given work items are dropped and `restore` is put
+ * back (the row is deleted when `restore` is absent, i.e. undoing a create), only if the row is still at
+ * `writtenVersion` (absent: the write was a delete, so the row must still be gone). The restored row gets a new
+ * version: versions only ever increase, so an ETag never names two states (the groups an undone delete gives the
+ * user back to get one too, with lastModified `at`).
+ */
+export interface UserUndo {
+  readonly restore?: { readonly user: UserRecord; readonly groupIds: readonly string[] };
+  readonly writtenVersion?: number;
+  readonly workIds: readonly number[];
+  readonly at: string;
+}
+
+/** Like UserUndo, for groups: `restore` absent undoes a create; a delete's tombstone keeps `writtenVersion`. */
+export interface GroupUndo {
+  readonly restore?: GroupRecord;
+  readonly writtenVersion: number;
+  readonly workIds: readonly number[];
+}
+
 export interface MappingStore {
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
@@ -174,19 +195,10 @@ export interface MappingStore {
    */
   deleteUser(id: string, expectedVersion: number, work: readonly AsanaWork[], at: string): Promise<WorkItem[]>;
   /**
-   * Undoes a write whose Asana work Asana refused: drops the given work items and puts `previous` back
-   * (deleting the row when `previous` is undefined, i.e. undoing a create) if the row is still at `writtenVersion`.
-   * The restored row gets a new version: versions only ever increase, so an ETag never names two states (groups
-   * an undone delete gives the user back to get one too, with lastModified `at`).
-   * Returns false when a later write got there first (the caller then reports the failure in the sync state).
+   * Undoes a write whose Asana work Asana refused (see UserUndo). Returns false when a later write got there
+   * first (the caller then reports the failure in the sync state).
    */
-  revertUser(
-    id: string,
-    previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
-    writtenVersion: number | undefined,
-    workIds: readonly number[],
-    at: string,
-  ): Promise<boolean>;
+  revertUser(id: string, undo: UserUndo): Promise<boolean>;
 
   /** A live group (not a deleted group's tombstone). */
   getGroup(id: string): Promise<GroupRecord | undefined>;
@@ -209,13 +221,8 @@ export interface MappingStore {
   updateGroup(group: GroupRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
   /** Tombstones the group (404 from now on) and queues its Asana clean-up; purged when that work is done. */
   deleteGroup(id: string, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]>;
-  /** Like revertUser, for groups: `previous` undefined undoes a create. */
-  revertGroup(
-    id: string,
-    previous: GroupRecord | undefined,
-    writtenVersion: number | undefined,
-    workIds: readonly number[],
-  ): Promise<boolean>;
+  /** Like revertUser, for groups (see GroupUndo). */
+  revertGroup(id: string, undo: GroupUndo): Promise<boolean>;
 
   /**
    * Records the Asana gid of a user found in Asana by the reconciler, the address Asana holds for them and whether

@@ -4,11 +4,13 @@ import {
   type AsanaWork,
   type GroupRecord,
   type GroupRef,
+  type GroupUndo,
   type ListOptions,
   type ListResult,
   type MappingStore,
   type RestoreWork,
   type UserRecord,
+  type UserUndo,
   type WorkEffect,
   type WorkItem,
 } from './mapping-store.js';
@@ -124,19 +126,13 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     });
   }
 
-  async revertUser(
-    id: string,
-    previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
-    writtenVersion: number | undefined,
-    workIds: readonly number[],
-    at: string,
-  ): Promise<boolean> {
+  async revertUser(id: string, { restore: previous, writtenVersion, workIds, at }: UserUndo): Promise<boolean> {
     return this.write(() => {
       const current = this.users.version(id);
       if (current !== writtenVersion) return false;
       this.work.remove(workIds);
       if (!previous) {
-        this.users.delete(id, undefined);
+        if (current !== undefined) this.users.delete(id, current);
       } else if (current === undefined) {
         this.users.insert({ ...previous.user, version: previous.user.version + 1 });
         const member = this.sql.statements.get('INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)');
@@ -202,12 +198,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     });
   }
 
-  async revertGroup(
-    id: string,
-    previous: GroupRecord | undefined,
-    writtenVersion: number | undefined,
-    workIds: readonly number[],
-  ): Promise<boolean> {
+  async revertGroup(id: string, { restore: previous, writtenVersion, workIds }: GroupUndo): Promise<boolean> {
     return this.write(() => {
       const state = this.groups.state(id);
       // An undone delete whose refused clean-up was its last work: the refusal purged the tombstone, and the

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { groupKey } from '../../src/store/work-keys.js';
 import { managedMembers, startHarness, userBody } from '../helpers/harness.js';
 
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
@@ -25,7 +26,7 @@ t.test("a deleted user's queued team add is settled by the delete", async (t) =>
   const settled = (await h.request('GET', `/Groups/${group.id}`)).body;
   t.same(settled.members ?? [], [], 'the group no longer lists the user');
   t.equal(settled[SYNC].state, 'synced', 'the group has nothing left to do for the deleted user');
-  t.equal(await h.bridge.store.hasQueuedWork(`Group:${group.id}`), false, 'its team add left the queue with the user');
+  t.equal(await h.bridge.store.hasQueuedWork(groupKey(group.id)), false, 'its team add left the queue with the user');
 
   h.simulator.clearFaults();
   t.ok(await h.bridge.runner.drain(5_000), 'the queue drains: nothing spins');

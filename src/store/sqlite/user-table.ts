@@ -131,12 +131,8 @@ export class UserTable {
     return changed > 0;
   }
 
-  delete(id: string, expectedVersion: number | undefined): boolean {
-    const statement =
-      expectedVersion === undefined
-        ? this.sql.statements.get('DELETE FROM users WHERE id = ?').run(id)
-        : this.sql.statements.get('DELETE FROM users WHERE id = ? AND version = ?').run(id, expectedVersion);
-    return statement.changes > 0;
+  delete(id: string, expectedVersion: number): boolean {
+    return this.sql.statements.get('DELETE FROM users WHERE id = ? AND version = ?').run(id, expectedVersion).changes > 0;
   }
 
   /** What a reconciliation saw Asana hold for the person. */
