@@ -2,8 +2,8 @@ import type { GroupRecord, ListOptions, ListResult } from '../mapping-store.js';
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
 import { queryPage } from './page-query.js';
-import { groupParams, toGroup, type GroupRow } from './rows.js';
-import { groupTarget, sortExpressionFor } from './sql-targets.js';
+import { groupParams, toGroup, type GroupRow } from '../rows.js';
+import { groupTarget, sortExpressionFor } from '../sql-targets.js';
 
 /**
  * Queries and writes of the groups table and its memberships; callers own the transaction. A deleted group

@@ -1,7 +1,7 @@
 import type { AsanaWork, SyncStatus, WorkEffect, WorkItem } from '../mapping-store.js';
 import { workKeys, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
-import { toWork, type WorkRow } from './rows.js';
+import { toWork, type WorkRow } from '../rows.js';
 
 /** The queue of Asana work (table asana_work); callers own the transaction. */
 export class WorkQueue {
