@@ -15,12 +15,12 @@ import { runReconcilePass } from './provisioning/reconcile-pass.js';
 import { Reconciler } from './provisioning/reconciler.js';
 import { UserService } from './provisioning/users.js';
 import { WorkRunner } from './provisioning/work-runner.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore, type BridgeStore } from './store/open-store.js';
 
 /** A wired bridge: everything main.ts, the sandbox and the tests start, in one visible place. */
 export interface Bridge {
   readonly app: FastifyInstance;
-  readonly store: SqliteStore;
+  readonly store: BridgeStore;
   readonly runner: WorkRunner;
   readonly asana: AsanaClient;
   readonly reconciler: Reconciler;
@@ -45,7 +45,7 @@ const FIRST_READINESS_WAIT_MS = 2_000;
 
 /** Config → store (migrated) → Asana client (one limiter for the token) → provisioning → HTTP app. */
 export async function createBridge(config: Config, logger: Logger, timings: BridgeTimings = {}): Promise<Bridge> {
-  const store = SqliteStore.open(config.databasePath);
+  const store = await openStore(config.DATABASE_URL);
   const metrics = new BridgeMetrics();
   const auditTrail = new AuditTrail({ store, logger: logger.child({ component: 'audit' }) });
   const asana = createAsanaClient({

@@ -19,7 +19,7 @@ const schema = z.object({
   ASANA_WORKSPACE_GID: z.string().regex(/^\d+$/, 'must be a numeric Asana gid'),
   DATABASE_URL: z
     .string()
-    .regex(/^file:.+/, 'must be file:<path> (SQLite)')
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, 'must be file:<path> (SQLite) or postgres://… (PostgreSQL)')
     .default('file:./data/scim-bridge.db'),
   ASANA_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -85,7 +85,8 @@ const schema = z.object({
 
 export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN'>> & {
   readonly SCIM_TOKEN: readonly string[];
-  readonly databasePath: string;
+  /** Where the store is, for people: the SQLite path, or the PostgreSQL URL without its password. */
+  readonly databaseLabel: string;
 };
 
 export class ConfigError extends Error {
@@ -103,6 +104,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const databasePath = result.data.DATABASE_URL.slice('file:'.length);
-  return Object.freeze({ ...result.data, SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]), databasePath });
+  const databaseLabel = labelOf(result.data.DATABASE_URL);
+  return Object.freeze({ ...result.data, SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]), databaseLabel });
+}
+
+function labelOf(databaseUrl: string): string {
+  if (databaseUrl.startsWith('file:')) return databaseUrl.slice('file:'.length);
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
 }

@@ -5,16 +5,16 @@ import { createLogger } from '../logger.js';
 import { AuditTrail } from '../provisioning/audit-trail.js';
 import { OperationsOverview } from '../provisioning/operations-overview.js';
 import { ReadinessMonitor } from '../provisioning/readiness.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { openStore, type BridgeStore } from '../store/open-store.js';
 
 /**
- * What a command works with: the bridge's own store file and Asana token, from the same environment as the
- * bridge (the CLI runs beside it, e.g. `docker exec`). SQLite in WAL mode lets it read while the bridge writes;
+ * What a command works with: the bridge's own store (DATABASE_URL) and Asana token, from the same environment as
+ * the bridge (the CLI runs beside it, e.g. `docker exec`). SQLite in WAL mode lets it read while the bridge writes;
  * its Asana calls count against the same per-token limit as the bridge's.
  */
 export interface CliContext {
   readonly config: Config;
-  readonly store: SqliteStore;
+  readonly store: BridgeStore;
   readonly asana: AsanaClient;
   readonly trail: AuditTrail;
   readonly readiness: ReadinessMonitor;
@@ -25,10 +25,10 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-export function openCliContext(config: Config): CliContext {
+export async function openCliContext(config: Config): Promise<CliContext> {
   // Logs go to stderr, so stdout carries only the answer (JSON for --json).
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
-  const store = SqliteStore.open(config.databasePath);
+  const store = await openStore(config.DATABASE_URL);
   const trail = new AuditTrail({ store, logger });
   const asana = createAsanaClient({
     baseUrl: config.ASANA_BASE_URL,

@@ -28,18 +28,9 @@ import { OperationsQueries } from './sqlite/operations-queries.js';
 import { GroupTable } from './sqlite/group-table.js';
 import { ReadCache } from './sqlite/read-cache.js';
 import { UserTable } from './sqlite/user-table.js';
-import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
-import { groupKey, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
-
-/**
- * Refused work that nothing else would queue again, so it is parked for the group's next write (WorkQueue.park):
- * a member's removal (the member is no longer in the group) and a rename (a write that keeps the name queues
- * none). The next write of a `failed` group queues its team's creation and its members' adds itself (GroupService),
- * and a user's write its invitation or removal (UserService).
- */
-function owedAfterRefusal(work: AsanaWork): boolean {
-  return work.kind === 'removeUserFromTeam' || work.kind === 'renameTeam';
-}
+import { WorkQueue } from './sqlite/work-queue.js';
+import { owedAfterRefusal } from './refusals.js';
+import { groupKey, resourceOf, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each

@@ -1,5 +1,5 @@
 import type { AsanaWork, SyncStatus, WorkEffect, WorkItem } from '../mapping-store.js';
-import { workKeys, type ResourceKey } from '../work-keys.js';
+import { resourceOf, workKeys, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
 import { toWork, type WorkRow } from '../rows.js';
 
@@ -185,12 +185,4 @@ export class WorkQueue {
       )
       .run(resourceKey, id);
   }
-}
-
-export function resourceOf(resourceKey: ResourceKey): { table: 'users' | 'groups'; id: string } {
-  const separator = resourceKey.indexOf(':');
-  return {
-    table: resourceKey.slice(0, separator) === 'Group' ? 'groups' : 'users',
-    id: resourceKey.slice(separator + 1),
-  };
 }
