@@ -203,7 +203,7 @@ export class PostgresStore implements MappingStore, AuditLogStore, OperationsSto
         memberIds: previous.memberIds.filter((m) => users.has(m)),
       };
       if (state === undefined) await this.groups.insert(db, restored);
-      else await this.groups.update(db, restored, state.version);
+      else await this.groups.update(db, restored, state.version, true);
       await this.work.restoreSync(db, groupKey(id), previous.sync);
       return true;
     });

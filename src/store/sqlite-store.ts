@@ -207,7 +207,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
         memberIds: previous.memberIds.filter((m) => users.has(m)),
       };
       if (state === undefined) this.groups.insert(restored);
-      else this.groups.update(restored, state.version);
+      else this.groups.update(restored, state.version, true);
       this.work.restoreSync(groupKey(id), previous.sync);
       return true;
     });

@@ -52,13 +52,13 @@ export class PgGroupTable {
     await this.writeMembers(db, group.id, group.memberIds);
   }
 
-  /** Compare-and-swap on the version of the group (see sqlite/group-table.ts). */
-  async update(db: Queryable, group: GroupRecord, expectedVersion: number): Promise<boolean> {
+  /** Compare-and-swap on the version of a live group, or of a tombstone an undo revives (see sqlite/group-table.ts). */
+  async update(db: Queryable, group: GroupRecord, expectedVersion: number, revive = false): Promise<boolean> {
     const p = groupParams(group);
     const { rowCount } = await db.query(
       `UPDATE groups SET display_name = $2, external_id = $3, last_modified = $4, version = $5, data = $6, deleted = 0
-       WHERE id = $1 AND version = $7`,
-      [p['id'], p['display_name'], p['external_id'], p['last_modified'], p['version'], p['data'], expectedVersion],
+       WHERE id = $1 AND version = $7 AND (deleted = 0 OR $8)`,
+      [p['id'], p['display_name'], p['external_id'], p['last_modified'], p['version'], p['data'], expectedVersion, revive],
     );
     if ((rowCount ?? 0) > 0) await this.writeMembers(db, group.id, group.memberIds);
     return (rowCount ?? 0) > 0;
