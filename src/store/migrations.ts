@@ -5,7 +5,7 @@
  * Each migration carries its SQL once per engine, side by side, so adding one is one entry here
  * (docs/decisions.md, "PostgreSQL: two stores behind one contract"). The PostgreSQL text keeps the SQLite names
  * and shapes: the same tables and columns, `rowid` as an identity column where the queries order by creation, and
- * case-insensitive uniqueness as unique indexes on lower(…) where SQLite uses COLLATE NOCASE.
+ * case-insensitive uniqueness as unique indexes on nocase(…) (a function folding ASCII as SQLite's NOCASE does).
  */
 export interface Migration {
   readonly version: number;
@@ -90,6 +90,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX asana_work_due ON asana_work (next_attempt_at);
     `,
     postgres: `
+      -- SQLite's NOCASE: ASCII letters fold, no others (RFC 7643 §2.1 caseExact false, as the filter predicate
+      -- reads it); lower() would fold every script. Immutable, so indexes can be built on it.
+      CREATE FUNCTION nocase(value TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT translate(value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
+
       CREATE TABLE users (
         rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
         id TEXT PRIMARY KEY,
@@ -105,7 +110,7 @@ export const migrations: readonly Migration[] = [
         sync_error TEXT,
         data TEXT NOT NULL
       );
-      CREATE UNIQUE INDEX users_user_name ON users (lower(user_name));
+      CREATE UNIQUE INDEX users_user_name ON users (nocase(user_name));
       CREATE INDEX users_external_id ON users (external_id);
       CREATE INDEX users_asana_gid ON users (asana_gid);
 
@@ -115,7 +120,7 @@ export const migrations: readonly Migration[] = [
         type TEXT,
         "primary" INTEGER
       );
-      CREATE INDEX user_emails_value ON user_emails (lower(value));
+      CREATE INDEX user_emails_value ON user_emails (nocase(value));
       CREATE INDEX user_emails_user ON user_emails (user_id);
 
       CREATE TABLE groups (
@@ -133,7 +138,7 @@ export const migrations: readonly Migration[] = [
         data TEXT NOT NULL,
         deleted INTEGER NOT NULL DEFAULT 0
       );
-      CREATE UNIQUE INDEX groups_display_name ON groups (lower(display_name)) WHERE deleted = 0;
+      CREATE UNIQUE INDEX groups_display_name ON groups (nocase(display_name)) WHERE deleted = 0;
       CREATE INDEX groups_asana_gid ON groups (asana_gid);
       CREATE INDEX groups_external_id ON groups (external_id);
 
@@ -174,7 +179,7 @@ export const migrations: readonly Migration[] = [
     postgres: `
       ALTER TABLE users ADD COLUMN asana_email TEXT NOT NULL DEFAULT '';
       UPDATE users SET asana_email = user_name;
-      CREATE UNIQUE INDEX users_asana_email ON users (lower(asana_email));
+      CREATE UNIQUE INDEX users_asana_email ON users (nocase(asana_email));
       ALTER TABLE users ADD COLUMN email_in_asana TEXT;
       UPDATE users SET email_in_asana = user_name WHERE asana_gid IS NOT NULL OR active = 1;
     `,
@@ -261,7 +266,7 @@ export const migrations: readonly Migration[] = [
         detail TEXT
       );
       CREATE INDEX audit_log_at ON audit_log (at);
-      CREATE INDEX audit_log_subject ON audit_log (lower(subject));
+      CREATE INDEX audit_log_subject ON audit_log (nocase(subject));
       CREATE INDEX audit_log_resource ON audit_log (resource_id);
       CREATE INDEX audit_log_operation ON audit_log (operation, at);
 

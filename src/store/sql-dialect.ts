@@ -12,7 +12,8 @@ export interface JsonElements {
 /**
  * What the filter compiler (filter-sql.ts) and the list queries write differently per engine. The SQLite text is
  * what the store has always run; PostgreSQL keeps its meaning (docs/decisions.md, "PostgreSQL: two stores behind
- * one contract"): case-insensitive means lower() on both sides (the unique indexes are on lower(…)), text order is
+ * one contract"): case-insensitive means nocase() on both sides, a function of the migrations that folds ASCII
+ * letters only, as SQLite's NOCASE (the unique indexes are on nocase(…)); text order is
  * byte order (COLLATE "C", as SQLite's BINARY and NOCASE), and JSON values are read with their SCIM type, since
  * jsonb text has no numbers or booleans SQL can compare.
  */
@@ -100,13 +101,14 @@ export const postgresDialect: SqlDialect = {
   placeholder: (index, kind) => (kind === 'text' ? `$${index}::text` : kind === 'number' ? `$${index}::numeric` : `$${index}`),
   falseLiteral: 'false',
   notTrue: (condition) => `NOT COALESCE(${condition}, false)`,
-  // lower() on both sides: an equality uses the lower(…) indexes of migrations.ts.
+  // nocase() on both sides: an equality uses the nocase(…) indexes of migrations.ts.
   foldedComparison: (expression, op, parameter) =>
     op === '=' || op === '<>'
-      ? `lower(${expression}) ${op} lower(${parameter})`
-      : `lower(${expression}) COLLATE "C" ${op} lower(${parameter}) COLLATE "C"`,
+      ? `nocase(${expression}) ${op} nocase(${parameter})`
+      : `nocase(${expression}) COLLATE "C" ${op} nocase(${parameter}) COLLATE "C"`,
   exactComparison: (expression, op, parameter) => `${expression} COLLATE "C" ${op} ${parameter} COLLATE "C"`,
-  foldedLike: (expression, pattern) => `${expression} ILIKE ${pattern} ESCAPE '\\'`,
+  // Not ILIKE: it folds every script.
+  foldedLike: (expression, pattern) => `nocase(${expression}) LIKE nocase(${pattern}) ESCAPE '\\'`,
   contains: (expression, literal) => `strpos(${expression}, ${literal()}) > 0`,
   startsWith: (expression, literal) => {
     const parameter = literal();
@@ -126,5 +128,5 @@ export const postgresDialect: SqlDialect = {
         sub ? typedJson(`(mv.value -> ${sqlText(sub.name)})`, sub.type) : typedJson('mv.value', elementType),
     };
   },
-  sortKey: (expression) => `lower(${expression}) COLLATE "C"`,
+  sortKey: (expression) => `nocase(${expression}) COLLATE "C"`,
 };

@@ -34,15 +34,15 @@ export class PgAuditLog {
     if (query.user !== undefined) {
       const user = param(query.user);
       // Ids a user had, also after deletion: the live row's, and every id the log knows for that userName.
-      const ids = `(SELECT id FROM users WHERE lower(user_name) = lower(${user}::text)
-        UNION SELECT resource_id FROM audit_log WHERE resource_type = 'User' AND lower(subject) = lower(${user}::text))`;
-      where.push(`(a.resource_type = 'User' AND (lower(a.subject) = lower(${user}::text) OR a.resource_id IN ${ids})
+      const ids = `(SELECT id FROM users WHERE nocase(user_name) = nocase(${user}::text)
+        UNION SELECT resource_id FROM audit_log WHERE resource_type = 'User' AND nocase(subject) = nocase(${user}::text))`;
+      where.push(`(a.resource_type = 'User' AND (nocase(a.subject) = nocase(${user}::text) OR a.resource_id IN ${ids})
         OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.user_ids::jsonb) j(value) WHERE j.value IN ${ids}))`);
     }
     if (query.group !== undefined) {
       const group = param(query.group);
-      where.push(`a.resource_type = 'Group' AND (lower(a.subject) = lower(${group}::text)
-        OR a.resource_id IN (SELECT id FROM groups WHERE lower(display_name) = lower(${group}::text)))`);
+      where.push(`a.resource_type = 'Group' AND (nocase(a.subject) = nocase(${group}::text)
+        OR a.resource_id IN (SELECT id FROM groups WHERE nocase(display_name) = nocase(${group}::text)))`);
     }
     if (query.since !== undefined) where.push(`a.at >= ${param(query.since)}`);
     if (query.operation !== undefined) where.push(`a.operation = ${param(query.operation)}`);
@@ -88,7 +88,7 @@ export class PgAuditLog {
          UNION ALL
          SELECT 'Group', id, display_name, sync_state, sync_attempts, sync_error, last_modified
          FROM groups WHERE sync_state <> 'synced' AND deleted = 0) AS attention
-       WHERE $1::text IS NULL OR strpos(lower(name), lower($1::text)) > 0
+       WHERE $1::text IS NULL OR strpos(nocase(name), nocase($1::text)) > 0
        ORDER BY "lastModified" DESC LIMIT $2`,
       [search ?? null, Math.max(0, Math.trunc(limit))],
     );
