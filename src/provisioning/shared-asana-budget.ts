@@ -73,7 +73,9 @@ export class SharedAsanaBudget implements RequestBudget {
         kind,
         limits: this.#limits,
         now,
-        // A slot whose holder dies mid-request counts until the request could no longer arrive, plus the window.
+        // A slot whose holder dies mid-request is in flight until the request times out, and in the window a
+        // window after that (it may have arrived at the last moment).
+        inFlightUntil: now + this.options.requestTimeoutMs,
         holdUntil: now + this.options.requestTimeoutMs + this.#limits.windowMs,
       });
       if (grant.granted) return grant.slotId;

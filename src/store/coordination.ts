@@ -31,7 +31,9 @@ export interface BudgetSlotRequest {
   readonly kind: BudgetKind;
   readonly limits: BudgetLimits;
   readonly now: number;
-  /** Until when an in-flight slot holds if its holder dies before giving it back. */
+  /** The latest the answer can come (the request times out): until then the slot is in the concurrency pool. */
+  readonly inFlightUntil: number;
+  /** Until when the slot counts in the window if its holder dies before giving it back (a window later). */
   readonly holdUntil: number;
 }
 

@@ -5,7 +5,7 @@ interface BudgetUse {
   total: number;
   reads: number | null;
   writes: number | null;
-  /** The first answered slot to leave the window. */
+  /** The first slot to leave the window. */
   next_expiry: number | null;
 }
 
@@ -29,7 +29,7 @@ export class SqliteCoordination {
     this.sql.statements.get('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
-  takeBudgetSlot({ budgetKey, kind, limits, now, holdUntil }: BudgetSlotRequest): BudgetGrant {
+  takeBudgetSlot({ budgetKey, kind, limits, now, inFlightUntil, holdUntil }: BudgetSlotRequest): BudgetGrant {
     this.sql.statements.get('DELETE FROM asana_budget_slots WHERE budget_key = ? AND expires_at <= ?').run(budgetKey, now);
     const pausedUntil = this.sql.statements
       .get('SELECT paused_until FROM asana_budget_pauses WHERE budget_key = ?')
@@ -39,26 +39,26 @@ export class SqliteCoordination {
     const use = this.sql.statements
       .get(
         `SELECT count(*) AS total,
-           sum(CASE WHEN in_flight = 1 AND kind = 'read' THEN 1 ELSE 0 END) AS reads,
-           sum(CASE WHEN in_flight = 1 AND kind = 'write' THEN 1 ELSE 0 END) AS writes,
-           min(CASE WHEN in_flight = 0 THEN expires_at END) AS next_expiry
-         FROM asana_budget_slots WHERE budget_key = ?`,
+           sum(CASE WHEN in_flight_until > @now AND kind = 'read' THEN 1 ELSE 0 END) AS reads,
+           sum(CASE WHEN in_flight_until > @now AND kind = 'write' THEN 1 ELSE 0 END) AS writes,
+           min(expires_at) AS next_expiry
+         FROM asana_budget_slots WHERE budget_key = @budgetKey`,
       )
-      .get(budgetKey) as BudgetUse;
-    // Every window slot may be held by a request in flight: then none expires on its own, and a release frees one.
+      .get({ budgetKey, now }) as BudgetUse;
+    // A release moves a slot's expiry later, never earlier: the first expiry is the earliest the window has room.
     if (use.total >= limits.perWindow) return { granted: false, retryAt: use.next_expiry ?? undefined };
     const inFlight = (kind === 'read' ? use.reads : use.writes) ?? 0;
     const max = kind === 'read' ? limits.maxConcurrentReads : limits.maxConcurrentWrites;
     if (inFlight >= max) return { granted: false, retryAt: undefined };
     const slotId = this.sql.statements
-      .get('INSERT INTO asana_budget_slots (budget_key, kind, in_flight, expires_at) VALUES (?, ?, 1, ?) RETURNING id')
+      .get('INSERT INTO asana_budget_slots (budget_key, kind, in_flight_until, expires_at) VALUES (?, ?, ?, ?) RETURNING id')
       .pluck()
-      .get(budgetKey, kind, holdUntil) as number;
+      .get(budgetKey, kind, inFlightUntil, holdUntil) as number;
     return { granted: true, slotId };
   }
 
   releaseBudgetSlot(slotId: number, expiresAt: number): void {
-    this.sql.statements.get('UPDATE asana_budget_slots SET in_flight = 0, expires_at = ? WHERE id = ?').run(expiresAt, slotId);
+    this.sql.statements.get('UPDATE asana_budget_slots SET in_flight_until = NULL, expires_at = ? WHERE id = ?').run(expiresAt, slotId);
   }
 
   pauseBudget(budgetKey: string, until: number): void {
