@@ -16,21 +16,24 @@ export interface SharedAsanaBudgetOptions {
   readonly logger: Logger;
 }
 
-/** Longest wait between looks at the shared budget when it names no time (a concurrency slot held elsewhere). */
-const POLL_MS = 25;
+/** Wait between looks at the shared budget when it names no time (a concurrency slot held elsewhere). */
+const POLL_MS = 50;
 const MAX_WAIT_MS = 1_000;
 
 /**
  * One Asana budget per token across every process that uses it (bridge replicas, `npm run reconcile`): each
  * request takes a slot in the store, which counts requests in flight and those answered within the window for
  * all of them together, with RateLimiter's rule (a slot is held from sending until a window after the answer).
- * A local RateLimiter with the same limits queues this process's callers first come, first served, so only the
- * requests that already have a local slot ask the store (at most the concurrency limits at once).
+ * A local RateLimiter with the same limits queues this process's callers first come, first served; of those it
+ * admits, one per kind at a time asks the store, in that order, so a process waiting for the budget writes to
+ * the store a few times a poll interval, not once per waiting request.
  */
 export class SharedAsanaBudget implements RequestBudget {
   readonly #local: RateLimiter;
   readonly #limits: BudgetLimits;
   readonly #budgetKey: string;
+  /** The tail of each kind's line of requests asking the store, one at a time. */
+  readonly #asking: Record<RequestKind, Promise<unknown>> = { read: Promise.resolve(), write: Promise.resolve() };
 
   constructor(private readonly options: SharedAsanaBudgetOptions) {
     const windowMs = options.windowMs ?? 60_000;
@@ -42,7 +45,9 @@ export class SharedAsanaBudget implements RequestBudget {
   async acquire(kind: RequestKind): Promise<ReleaseSlot> {
     const releaseLocal = await this.#local.acquire(kind);
     try {
-      const slotId = await this.#takeShared(kind);
+      const turn = this.#asking[kind].then(() => this.#takeShared(kind));
+      this.#asking[kind] = turn.catch(() => undefined);
+      const slotId = await turn;
       let released = false;
       return () => {
         if (released) return;
