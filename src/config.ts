@@ -81,6 +81,16 @@ const schema = z.object({
   AUDIT_RETENTION_DAYS: positiveInt.default(90),
   /** Seconds between readiness checks (store reachable, Asana token accepted); /readyz answers the last result. */
   READINESS_INTERVAL_SECONDS: positiveInt.default(30),
+  /**
+   * Seconds a replica holds a claimed work item without renewing its lease (renewed every third of it while the
+   * item runs): a replica that dies mid-item leaves it to the others after at most this (docs/reliability.md).
+   */
+  WORK_LEASE_SECONDS: positiveInt.default(30),
+  /**
+   * The window ASANA_RATE_LIMIT_PER_MINUTE counts in, in seconds. Asana's is a minute; shorter only against a
+   * simulator whose window is shortened the same way (tests).
+   */
+  ASANA_RATE_WINDOW_SECONDS: positiveInt.default(60),
 });
 
 export type Config = Readonly<Omit<z.infer<typeof schema>, 'SCIM_TOKEN'>> & {

@@ -1,16 +1,16 @@
 import { createAsanaClient, type AsanaClient } from '../asana/client.js';
-import { RateLimiter } from '../asana/rate-limiter.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { AuditTrail } from '../provisioning/audit-trail.js';
 import { OperationsOverview } from '../provisioning/operations-overview.js';
 import { ReadinessMonitor } from '../provisioning/readiness.js';
+import { SharedAsanaBudget } from '../provisioning/shared-asana-budget.js';
 import { openStore, type BridgeStore } from '../store/open-store.js';
 
 /**
  * What a command works with: the bridge's own store (DATABASE_URL) and Asana token, from the same environment as
  * the bridge (the CLI runs beside it, e.g. `docker exec`). SQLite in WAL mode lets it read while the bridge writes;
- * its Asana calls count against the same per-token limit as the bridge's.
+ * its Asana calls take slots of the token's one budget kept in the store, with the running bridges' calls.
  */
 export interface CliContext {
   readonly config: Config;
@@ -25,6 +25,8 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export async function openCliContext(config: Config): Promise<CliContext> {
   // Logs go to stderr, so stdout carries only the answer (JSON for --json).
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
@@ -33,8 +35,16 @@ export async function openCliContext(config: Config): Promise<CliContext> {
   const asana = createAsanaClient({
     baseUrl: config.ASANA_BASE_URL,
     token: config.ASANA_TOKEN,
-    limiter: new RateLimiter({ requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE }),
+    limiter: new SharedAsanaBudget({
+      store,
+      token: config.ASANA_TOKEN,
+      requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE,
+      windowMs: config.ASANA_RATE_WINDOW_SECONDS * 1000,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      logger,
+    }),
     observer: trail,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     retryBudgetMs: 5_000,
   });
   const readiness = new ReadinessMonitor({ store, asana, intervalMs: 60_000, logger });

@@ -285,4 +285,62 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE asana_work ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'replicas: leased work items, named leases, the shared Asana request budget',
+    sql: `
+      -- A replica claims a work item by setting both (one UPDATE); another may take it once lease_until has passed
+      -- (its holder died). Milliseconds since the epoch, like next_attempt_at.
+      ALTER TABLE asana_work ADD COLUMN claimed_by TEXT;
+      ALTER TABLE asana_work ADD COLUMN lease_until INTEGER;
+
+      -- One holder at a time of a named duty across replicas (the reconcile pass).
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        lease_until INTEGER NOT NULL
+      );
+
+      -- The Asana token's request budget, shared by every process using the token (keyed by a digest of the
+      -- token, never the token). A slot counts in the window from sending a request until a window after its
+      -- answer (expires_at), and in the concurrency pool while in_flight_until is ahead (NULL once answered): a
+      -- slot whose holder died leaves the pool when its request would have timed out, the window a window later.
+      CREATE TABLE asana_budget_slots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        budget_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        in_flight_until INTEGER,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX asana_budget_slots_key ON asana_budget_slots (budget_key, expires_at);
+      -- A 429's Retry-After pauses every process using the token.
+      CREATE TABLE asana_budget_pauses (
+        budget_key TEXT PRIMARY KEY,
+        paused_until INTEGER NOT NULL
+      );
+    `,
+    postgres: `
+      ALTER TABLE asana_work ADD COLUMN claimed_by TEXT;
+      ALTER TABLE asana_work ADD COLUMN lease_until BIGINT;
+
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        lease_until BIGINT NOT NULL
+      );
+
+      CREATE TABLE asana_budget_slots (
+        id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        budget_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        in_flight_until BIGINT,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX asana_budget_slots_key ON asana_budget_slots (budget_key, expires_at);
+      CREATE TABLE asana_budget_pauses (
+        budget_key TEXT PRIMARY KEY,
+        paused_until BIGINT NOT NULL
+      );
+    `,
+  },
 ];

@@ -9,8 +9,11 @@ import {
   type UserRecord,
   type WorkEffect,
   type WorkItem,
+  type WorkLease,
   StoreConflict,
 } from './mapping-store.js';
+import type { BudgetGrant, BudgetSlotRequest, CoordinationStore, LeaseClaim, LeaseName } from './coordination.js';
+import { PgCoordination } from './postgres/coordination.js';
 import type {
   AttentionItem,
   AuditEntry,
@@ -29,6 +32,9 @@ import { PgWorkQueue } from './postgres/work-queue.js';
 import { owedAfterRefusal } from './refusals.js';
 import { groupKey, resourceOf, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
 
+/** The advisory lock work claims take (see PostgresContext.serialized). */
+const CLAIMS_LOCK = 'asana-work-claims';
+
 /**
  * The mapping store on PostgreSQL, for several replicas on one database (docs/decisions.md, "PostgreSQL: two
  * stores behind one contract"). Each write method is one SERIALIZABLE transaction (retried when PostgreSQL aborts
@@ -37,11 +43,12 @@ import { groupKey, resourceOf, userKey, type OrderKey, type ResourceKey } from '
  * commit would have to invalidate them, and an indexed read costs PostgreSQL less than the HTTP around it
  * (docs/benchmarks.md).
  */
-export class PostgresStore implements MappingStore, AuditLogStore, OperationsStore {
+export class PostgresStore implements MappingStore, CoordinationStore, AuditLogStore, OperationsStore {
   private readonly users = new PgUserTable();
   private readonly groups = new PgGroupTable();
   private readonly work = new PgWorkQueue();
   private readonly audit = new PgAuditLog();
+  private readonly coordination = new PgCoordination();
 
   private constructor(private readonly sql: PostgresContext) {}
 
@@ -236,6 +243,39 @@ export class PostgresStore implements MappingStore, AuditLogStore, OperationsSto
 
   async dueWork(now: number, limit: number): Promise<WorkItem[]> {
     return this.work.due(this.db, now, limit);
+  }
+
+  // Claims run one at a time across replicas (under one advisory lock), as SQLite's immediate transactions do.
+  async claimDueWork(now: number, limit: number, lease: WorkLease): Promise<WorkItem[]> {
+    return this.sql.serialized(CLAIMS_LOCK, (db) => this.work.claimDue(db, now, limit, lease));
+  }
+
+  async claimWorkItem(id: number, now: number, lease: WorkLease): Promise<WorkItem | undefined> {
+    return this.sql.serialized(CLAIMS_LOCK, (db) => this.work.claimOne(db, id, now, lease));
+  }
+
+  async renewWorkLeases(lease: WorkLease): Promise<void> {
+    await this.work.renewLeases(this.db, lease);
+  }
+
+  async takeLease(claim: LeaseClaim, now: number): Promise<boolean> {
+    return this.coordination.takeLease(this.db, claim, now);
+  }
+
+  async releaseLease(name: LeaseName, holder: string): Promise<void> {
+    await this.coordination.releaseLease(this.db, name, holder);
+  }
+
+  async takeBudgetSlot(request: BudgetSlotRequest): Promise<BudgetGrant> {
+    return this.sql.serialized(`asana-budget:${request.budgetKey}`, (db) => this.coordination.takeBudgetSlot(db, request));
+  }
+
+  async releaseBudgetSlot(slotId: number, expiresAt: number): Promise<void> {
+    await this.coordination.releaseBudgetSlot(this.db, slotId, expiresAt);
+  }
+
+  async pauseBudget(budgetKey: string, until: number): Promise<void> {
+    await this.coordination.pauseBudget(this.db, budgetKey, until);
   }
 
   async hasQueuedWork(resourceKey: ResourceKey): Promise<boolean> {

@@ -11,7 +11,10 @@ import {
   type UserRecord,
   type WorkEffect,
   type WorkItem,
+  type WorkLease,
 } from './mapping-store.js';
+import type { BudgetGrant, BudgetSlotRequest, CoordinationStore, LeaseClaim, LeaseName } from './coordination.js';
+import { SqliteCoordination } from './sqlite/coordination.js';
 import type {
   AttentionItem,
   AuditEntry,
@@ -36,13 +39,14 @@ import { groupKey, resourceOf, userKey, type OrderKey, type ResourceKey } from '
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
  * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
  */
-export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore {
+export class SqliteStore implements MappingStore, CoordinationStore, AuditLogStore, OperationsStore {
   private readonly users: UserTable;
   private readonly groups: GroupTable;
   private readonly work: WorkQueue;
   private readonly cache: ReadCache;
   private readonly audit: SqliteAuditLog;
   private readonly operations: OperationsQueries;
+  private readonly coordination: SqliteCoordination;
 
   private constructor(private readonly sql: SqliteContext) {
     this.audit = new SqliteAuditLog(sql);
@@ -51,6 +55,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     this.users = new UserTable(sql, this.cache);
     this.groups = new GroupTable(sql);
     this.work = new WorkQueue(sql);
+    this.coordination = new SqliteCoordination(sql);
   }
 
   /** Opens (creating if needed) the database file and applies pending migrations. */
@@ -233,6 +238,18 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     return this.work.due(now, limit);
   }
 
+  async claimDueWork(now: number, limit: number, lease: WorkLease): Promise<WorkItem[]> {
+    return this.coordinate(() => this.work.claimDue(now, limit, lease));
+  }
+
+  async claimWorkItem(id: number, now: number, lease: WorkLease): Promise<WorkItem | undefined> {
+    return this.coordinate(() => this.work.claimOne(id, now, lease));
+  }
+
+  async renewWorkLeases(lease: WorkLease): Promise<void> {
+    this.coordinate(() => this.work.renewLeases(lease));
+  }
+
   async hasQueuedWork(resourceKey: ResourceKey): Promise<boolean> {
     return this.work.hasQueued(resourceKey);
   }
@@ -272,6 +289,26 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     if (table === 'users') return this.users.version(id);
     const state = this.groups.state(id);
     return state && !state.deleted ? state.version : undefined;
+  }
+
+  async takeLease(claim: LeaseClaim, now: number): Promise<boolean> {
+    return this.coordinate(() => this.coordination.takeLease(claim, now));
+  }
+
+  async releaseLease(name: LeaseName, holder: string): Promise<void> {
+    this.coordinate(() => this.coordination.releaseLease(name, holder));
+  }
+
+  async takeBudgetSlot(request: BudgetSlotRequest): Promise<BudgetGrant> {
+    return this.coordinate(() => this.coordination.takeBudgetSlot(request));
+  }
+
+  async releaseBudgetSlot(slotId: number, expiresAt: number): Promise<void> {
+    this.coordinate(() => this.coordination.releaseBudgetSlot(slotId, expiresAt));
+  }
+
+  async pauseBudget(budgetKey: string, until: number): Promise<void> {
+    this.coordinate(() => this.coordination.pauseBudget(budgetKey, until));
   }
 
   async appendAudit(entry: AuditEntryInput): Promise<void> {
@@ -318,6 +355,14 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
       // Every write, committed or rolled back, empties the read cache (see ReadCache).
       this.cache.clear();
     }
+  }
+
+  /**
+   * A transaction that changes no resource (claims, leases, the Asana budget): the read cache stays, since nothing
+   * it holds changed. Other processes' caches still see the commit in PRAGMA data_version and start over.
+   */
+  private coordinate<T>(fn: () => T): T {
+    return this.sql.db.transaction(fn).immediate();
   }
 
   private missingOrVersion(currentVersion: number | undefined, id: string): StoreConflict {

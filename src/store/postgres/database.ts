@@ -33,6 +33,13 @@ export interface PostgresContext {
    * violations become StoreConflicts, as in the SQLite store.
    */
   transaction<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one READ COMMITTED transaction holding the advisory lock named `lock` until it ends: transactions
+   * under one lock run one at a time across replicas, each statement seeing what the previous holder committed.
+   * For claims and the Asana budget, which many replicas contend for: as SERIALIZABLE they would mostly be rolled
+   * back and retried.
+   */
+  serialized<T>(lock: string, fn: (db: Queryable) => Promise<T>): Promise<T>;
 }
 
 /** Connects to `url` and applies pending migrations (once, whichever replica gets the lock first). */
@@ -44,7 +51,11 @@ export async function openDatabase(url: string): Promise<PostgresContext> {
     await pool.end();
     throw error;
   }
-  return { pool, transaction: (fn) => transaction(pool, fn) };
+  return {
+    pool,
+    transaction: (fn) => transaction(pool, 'BEGIN ISOLATION LEVEL SERIALIZABLE', undefined, fn),
+    serialized: (lock, fn) => transaction(pool, 'BEGIN ISOLATION LEVEL READ COMMITTED', lock, fn),
+  };
 }
 
 /**
@@ -88,11 +99,17 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-async function transaction<T>(pool: pg.Pool, fn: (db: Queryable) => Promise<T>): Promise<T> {
+async function transaction<T>(
+  pool: pg.Pool,
+  begin: string,
+  lock: string | undefined,
+  fn: (db: Queryable) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await client.query(begin);
+      if (lock !== undefined) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lock]);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;

@@ -1,4 +1,4 @@
-import type { AsanaWork, SyncStatus, WorkEffect, WorkItem } from '../mapping-store.js';
+import type { AsanaWork, SyncStatus, WorkEffect, WorkItem, WorkLease } from '../mapping-store.js';
 import { toWork, type WorkRow } from '../rows.js';
 import { resourceOf, workKeys, type ResourceKey } from '../work-keys.js';
 import type { Queryable } from './database.js';
@@ -29,19 +29,38 @@ export class PgWorkQueue {
   }
 
   async due(db: Queryable, now: number, limit: number): Promise<WorkItem[]> {
-    const { rows } = await db.query<Row>(
-      `WITH heads AS (
-         SELECT w.*, w.work::jsonb ->> 'kind' AS kind, 'Team:' || (w.work::jsonb ->> 'groupId') AS team
-         FROM asana_work w
-         WHERE w.id IN (SELECT min(id) FROM asana_work WHERE failed = 0 GROUP BY order_key) AND w.next_attempt_at <= $1)
-       SELECT ${COLUMNS} FROM heads h
-       WHERE h.kind NOT IN ('addUserToTeam', 'removeUserFromTeam') OR NOT EXISTS (
-         SELECT 1 FROM asana_work p
-         WHERE p.failed = 0 AND p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))
-       ORDER BY next_attempt_at, id LIMIT $2`,
-      [now, limit],
-    );
+    const { rows } = await db.query<Row>(dueHeads(''), [now, limit]);
     return rows.map(toWork);
+  }
+
+  /** Claims due heads for `lease` (see MappingStore.claimDueWork); the caller serializes claims. */
+  async claimDue(db: Queryable, now: number, limit: number, lease: WorkLease): Promise<WorkItem[]> {
+    const { rows } = await db.query<Row>(
+      `UPDATE asana_work SET claimed_by = $3, lease_until = $4
+       WHERE id IN (SELECT id FROM (${dueHeads(
+         'AND NOT EXISTS (SELECT 1 FROM asana_work l WHERE l.order_key = h.order_key AND l.lease_until >= $1)',
+       )}) AS due)
+       RETURNING ${COLUMNS}`,
+      [now, limit, lease.holder, lease.until],
+    );
+    return rows.map(toWork).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+  }
+
+  /** Claims one item if it is the queued head of its order key and no live lease covers that key. */
+  async claimOne(db: Queryable, id: number, now: number, lease: WorkLease): Promise<WorkItem | undefined> {
+    const { rows } = await db.query<Row>(
+      `UPDATE asana_work SET claimed_by = $3, lease_until = $4
+       WHERE id = $1 AND failed = 0
+         AND id = (SELECT min(o.id) FROM asana_work o WHERE o.order_key = asana_work.order_key AND o.failed = 0)
+         AND NOT EXISTS (SELECT 1 FROM asana_work l WHERE l.order_key = asana_work.order_key AND l.lease_until >= $2)
+       RETURNING ${COLUMNS}`,
+      [id, now, lease.holder, lease.until],
+    );
+    return rows[0] === undefined ? undefined : toWork(rows[0]);
+  }
+
+  async renewLeases(db: Queryable, lease: WorkLease): Promise<void> {
+    await db.query('UPDATE asana_work SET lease_until = $1 WHERE claimed_by = $2', [lease.until, lease.holder]);
   }
 
   async hasQueued(db: Queryable, resourceKey: string): Promise<boolean> {
@@ -67,7 +86,8 @@ export class PgWorkQueue {
 
   async rearm(db: Queryable, resourceKey: ResourceKey): Promise<boolean> {
     const { rowCount } = await db.query(
-      'UPDATE asana_work SET failed = 0, attempts = 0, next_attempt_at = 0 WHERE resource_key = $1 AND failed = 1',
+      `UPDATE asana_work SET failed = 0, attempts = 0, next_attempt_at = 0, claimed_by = NULL, lease_until = NULL
+       WHERE resource_key = $1 AND failed = 1`,
       [resourceKey],
     );
     return (rowCount ?? 0) > 0;
@@ -79,7 +99,8 @@ export class PgWorkQueue {
 
   async defer(db: Queryable, item: WorkItem, error: string, nextAttemptAt: number): Promise<boolean> {
     const { rowCount } = await db.query(
-      'UPDATE asana_work SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3',
+      `UPDATE asana_work SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, claimed_by = NULL,
+         lease_until = NULL WHERE id = $3`,
       [error, nextAttemptAt, item.id],
     );
     return (rowCount ?? 0) > 0;
@@ -150,4 +171,17 @@ export class PgWorkQueue {
       [resourceKey, id],
     );
   }
+}
+
+/** The due heads ($1: now, $2: limit) with `extra` conditions on a head `h`; see sqlite/work-queue.ts for the rule. */
+function dueHeads(extra: string): string {
+  return `WITH heads AS (
+      SELECT w.*, w.work::jsonb ->> 'kind' AS kind, 'Team:' || (w.work::jsonb ->> 'groupId') AS team
+      FROM asana_work w
+      WHERE w.id IN (SELECT min(id) FROM asana_work WHERE failed = 0 GROUP BY order_key) AND w.next_attempt_at <= $1)
+    SELECT ${COLUMNS} FROM heads h
+    WHERE (h.kind NOT IN ('addUserToTeam', 'removeUserFromTeam') OR NOT EXISTS (
+      SELECT 1 FROM asana_work p
+      WHERE p.failed = 0 AND p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))) ${extra}
+    ORDER BY next_attempt_at, id LIMIT $2`;
 }
