@@ -46,8 +46,6 @@ export interface BridgeTimings {
 }
 
 const DAY_MS = 86_400_000;
-/** The Asana client's default (client.ts), named here because the shared budget needs it too. */
-const ASANA_REQUEST_TIMEOUT_MS = 30_000;
 const FIRST_READINESS_WAIT_MS = 2_000;
 
 /**
@@ -68,7 +66,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
       token: config.ASANA_TOKEN,
       requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE,
       windowMs: config.ASANA_RATE_WINDOW_SECONDS * 1000,
-      requestTimeoutMs: timings.asanaRequestTimeoutMs ?? ASANA_REQUEST_TIMEOUT_MS,
+      holder,
       logger: logger.child({ component: 'asana-budget' }),
     }),
     logger: logger.child({ component: 'asana' }),
@@ -80,7 +78,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
       },
     },
     ...(timings.asanaRetryBudgetMs !== undefined ? { retryBudgetMs: timings.asanaRetryBudgetMs } : {}),
-    requestTimeoutMs: timings.asanaRequestTimeoutMs ?? ASANA_REQUEST_TIMEOUT_MS,
+    ...(timings.asanaRequestTimeoutMs !== undefined ? { requestTimeoutMs: timings.asanaRequestTimeoutMs } : {}),
     ...(timings.asanaLandingWindowMs !== undefined ? { landingWindowMs: timings.asanaLandingWindowMs } : {}),
   });
   const executor = new AuditedWorkExecutor(auditTrail, store, asana, config.ASANA_WORKSPACE_GID);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createAsanaClient, type AsanaClient } from '../asana/client.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -14,6 +15,8 @@ import { openStore, type BridgeStore } from '../store/open-store.js';
  */
 export interface CliContext {
   readonly config: Config;
+  /** This command among the processes on the database (its leases and Asana budget slots). */
+  readonly holder: string;
   readonly store: BridgeStore;
   readonly asana: AsanaClient;
   readonly trail: AuditTrail;
@@ -25,12 +28,11 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
-
 export async function openCliContext(config: Config): Promise<CliContext> {
   // Logs go to stderr, so stdout carries only the answer (JSON for --json).
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
   const store = await openStore(config.DATABASE_URL);
+  const holder = `cli:${hostname()}:${process.pid}`;
   const trail = new AuditTrail({ store, logger });
   const asana = createAsanaClient({
     baseUrl: config.ASANA_BASE_URL,
@@ -40,17 +42,17 @@ export async function openCliContext(config: Config): Promise<CliContext> {
       token: config.ASANA_TOKEN,
       requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE,
       windowMs: config.ASANA_RATE_WINDOW_SECONDS * 1000,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      holder,
       logger,
     }),
     observer: trail,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
     retryBudgetMs: 5_000,
   });
   const readiness = new ReadinessMonitor({ store, asana, intervalMs: 60_000, logger });
   const overview = new OperationsOverview({ store, readiness: () => readiness.state });
   return {
     config,
+    holder,
     store,
     asana,
     trail,

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { DriftAction } from '../provisioning/reconciler.js';
 import { Reconciler } from '../provisioning/reconciler.js';
 import { runReconcilePass } from '../provisioning/reconcile-pass.js';
@@ -20,7 +19,7 @@ export async function reconcileCommand(context: CliContext, options: { json: boo
   });
   const progress = progressReporter(context.err);
   // One pass at a time with the running bridges' timers (and other commands) on the same database.
-  const lease = new ReplicaLease({ store: context.store, name: 'reconcile', holder: `cli:${hostname()}:${process.pid}` });
+  const lease = new ReplicaLease({ store: context.store, name: 'reconcile', holder: context.holder });
   const report = await runReconcilePass({ reconciler, trail: context.trail, lease }, 'cli', action, (p) => progress.update(p));
   progress.done();
   if (report === undefined) {

@@ -8,17 +8,22 @@ export interface SharedAsanaBudgetOptions {
   readonly store: CoordinationStore;
   /** The Asana token; only its digest reaches the store. */
   readonly token: string;
+  /** This process among those using the token: the holder of its slots. */
+  readonly holder: string;
   readonly requestsPerMinute: number;
   /** Asana's window is a minute; tests shorten it together with the simulator's. */
   readonly windowMs?: number;
-  /** Longest a request may stay unanswered (the client's request timeout): how long a dead holder's slot lasts. */
-  readonly requestTimeoutMs: number;
   readonly logger: Logger;
 }
 
 /** Wait between looks at the shared budget when it names no time (a concurrency slot held elsewhere). */
 const POLL_MS = 50;
 const MAX_WAIT_MS = 1_000;
+/**
+ * How long a slot stays in the concurrency pool without renewal: a process that dies mid-request frees the
+ * token's pool this long after its last renewal (its slots stay in the window a window longer).
+ */
+const IN_FLIGHT_LEASE_MS = 10_000;
 
 /**
  * One Asana budget per token across every process that uses it (bridge replicas, `npm run reconcile`): each
@@ -34,6 +39,8 @@ export class SharedAsanaBudget implements RequestBudget {
   readonly #budgetKey: string;
   /** The tail of each kind's line of requests asking the store, one at a time. */
   readonly #asking: Record<RequestKind, Promise<unknown>> = { read: Promise.resolve(), write: Promise.resolve() };
+  #inFlight = 0;
+  #renewal: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SharedAsanaBudgetOptions) {
     const windowMs = options.windowMs ?? 60_000;
@@ -48,11 +55,13 @@ export class SharedAsanaBudget implements RequestBudget {
       const turn = this.#asking[kind].then(() => this.#takeShared(kind));
       this.#asking[kind] = turn.catch(() => undefined);
       const slotId = await turn;
+      this.#started();
       let released = false;
       return () => {
         if (released) return;
         released = true;
         releaseLocal();
+        this.#ended();
         this.options.store
           .releaseBudgetSlot(slotId, Date.now() + this.#limits.windowMs)
           .catch((error: unknown) => this.options.logger.error({ err: error }, 'asana budget slot release failed'));
@@ -75,17 +84,36 @@ export class SharedAsanaBudget implements RequestBudget {
       const now = Date.now();
       const grant = await this.options.store.takeBudgetSlot({
         budgetKey: this.#budgetKey,
+        holder: this.options.holder,
         kind,
         limits: this.#limits,
         now,
-        // A slot whose holder dies mid-request is in flight until the request times out, and in the window a
-        // window after that (it may have arrived at the last moment).
-        inFlightUntil: now + this.options.requestTimeoutMs,
-        holdUntil: now + this.options.requestTimeoutMs + this.#limits.windowMs,
+        inFlightUntil: now + IN_FLIGHT_LEASE_MS,
+        holdUntil: now + IN_FLIGHT_LEASE_MS + this.#limits.windowMs,
       });
       if (grant.granted) return grant.slotId;
       const waitMs = grant.retryAt === undefined ? POLL_MS : Math.min(MAX_WAIT_MS, Math.max(1, grant.retryAt - now));
       await sleep(waitMs);
     }
+  }
+
+  /** While requests are in flight, their slots are renewed every third of the lease. */
+  #started(): void {
+    this.#inFlight += 1;
+    if (this.#renewal !== undefined) return;
+    this.#renewal = setInterval(() => {
+      const until = Date.now() + IN_FLIGHT_LEASE_MS;
+      this.options.store
+        .renewBudgetSlots(this.options.holder, until, until + this.#limits.windowMs)
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'asana budget slot renewal failed'));
+    }, IN_FLIGHT_LEASE_MS / 3);
+    this.#renewal.unref();
+  }
+
+  #ended(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight > 0) return;
+    clearInterval(this.#renewal);
+    this.#renewal = undefined;
   }
 }

@@ -28,12 +28,14 @@ export interface BudgetLimits {
 export interface BudgetSlotRequest {
   /** A digest of the token (never the token): every process using the token shares this budget. */
   readonly budgetKey: string;
+  /** The process taking the slot, which renews it while the request is in flight (renewBudgetSlots). */
+  readonly holder: string;
   readonly kind: BudgetKind;
   readonly limits: BudgetLimits;
   readonly now: number;
-  /** The latest the answer can come (the request times out): until then the slot is in the concurrency pool. */
+  /** Until when the slot is in the concurrency pool unless renewed or released (its holder may die). */
   readonly inFlightUntil: number;
-  /** Until when the slot counts in the window if its holder dies before giving it back (a window later). */
+  /** Until when the slot counts in the window unless renewed or released (a window after inFlightUntil). */
   readonly holdUntil: number;
 }
 
@@ -55,6 +57,8 @@ export interface CoordinationStore {
   takeBudgetSlot(request: BudgetSlotRequest): Promise<BudgetGrant>;
   /** The request got its answer (or failed): the slot counts against the window until `expiresAt`. */
   releaseBudgetSlot(slotId: number, expiresAt: number): Promise<void>;
+  /** The holder is alive: its slots still in flight stay in the pool until `inFlightUntil` and the window until `holdUntil`. */
+  renewBudgetSlots(holder: string, inFlightUntil: number, holdUntil: number): Promise<void>;
   /** A 429's Retry-After: no process sends on this budget before `until`. */
   pauseBudget(budgetKey: string, until: number): Promise<void>;
 }

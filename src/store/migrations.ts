@@ -303,16 +303,18 @@ export const migrations: readonly Migration[] = [
 
       -- The Asana token's request budget, shared by every process using the token (keyed by a digest of the
       -- token, never the token). A slot counts in the window from sending a request until a window after its
-      -- answer (expires_at), and in the concurrency pool while in_flight_until is ahead (NULL once answered): a
-      -- slot whose holder died leaves the pool when its request would have timed out, the window a window later.
+      -- answer (expires_at), and in the concurrency pool while in_flight_until is ahead (NULL once answered). The
+      -- holder renews its in-flight slots: a slot whose holder died leaves the pool soon, the window a window later.
       CREATE TABLE asana_budget_slots (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         budget_key TEXT NOT NULL,
+        holder TEXT NOT NULL,
         kind TEXT NOT NULL,
         in_flight_until INTEGER,
         expires_at INTEGER NOT NULL
       );
       CREATE INDEX asana_budget_slots_key ON asana_budget_slots (budget_key, expires_at);
+      CREATE INDEX asana_budget_slots_holder ON asana_budget_slots (holder);
       -- A 429's Retry-After pauses every process using the token.
       CREATE TABLE asana_budget_pauses (
         budget_key TEXT PRIMARY KEY,
@@ -332,11 +334,13 @@ export const migrations: readonly Migration[] = [
       CREATE TABLE asana_budget_slots (
         id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         budget_key TEXT NOT NULL,
+        holder TEXT NOT NULL,
         kind TEXT NOT NULL,
         in_flight_until BIGINT,
         expires_at BIGINT NOT NULL
       );
       CREATE INDEX asana_budget_slots_key ON asana_budget_slots (budget_key, expires_at);
+      CREATE INDEX asana_budget_slots_holder ON asana_budget_slots (holder);
       CREATE TABLE asana_budget_pauses (
         budget_key TEXT PRIMARY KEY,
         paused_until BIGINT NOT NULL

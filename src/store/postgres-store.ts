@@ -274,6 +274,10 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
     await this.coordination.releaseBudgetSlot(this.db, slotId, expiresAt);
   }
 
+  async renewBudgetSlots(holder: string, inFlightUntil: number, holdUntil: number): Promise<void> {
+    await this.coordination.renewBudgetSlots(this.db, holder, inFlightUntil, holdUntil);
+  }
+
   async pauseBudget(budgetKey: string, until: number): Promise<void> {
     await this.coordination.pauseBudget(this.db, budgetKey, until);
   }

@@ -307,6 +307,10 @@ export class SqliteStore implements MappingStore, CoordinationStore, AuditLogSto
     this.coordinate(() => this.coordination.releaseBudgetSlot(slotId, expiresAt));
   }
 
+  async renewBudgetSlots(holder: string, inFlightUntil: number, holdUntil: number): Promise<void> {
+    this.coordinate(() => this.coordination.renewBudgetSlots(holder, inFlightUntil, holdUntil));
+  }
+
   async pauseBudget(budgetKey: string, until: number): Promise<void> {
     this.coordinate(() => this.coordination.pauseBudget(budgetKey, until));
   }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startAsanaSimulator } from '../../src/asana-simulator/index.js';
-import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
+import { startBridgeProcess } from '../helpers/bridge-process.js';
 import { runCliWith } from '../helpers/cli.js';
 import { userBody } from '../helpers/harness.js';
 import { replicaDatabaseUrl } from '../helpers/replica-database.js';

@@ -71,7 +71,7 @@ void forEachEngine(t, async (t, engine) => {
     const [a, b] = await twoReplicas(engine);
     const limits: BudgetLimits = { perWindow: 3, windowMs: 1_000, maxConcurrentReads: 2, maxConcurrentWrites: 1 };
     const take = (store: BridgeStore, kind: 'read' | 'write', now: number, budgetKey = 'sha256:token') =>
-      store.takeBudgetSlot({ budgetKey, kind, limits, now, inFlightUntil: now + 5_000, holdUntil: now + 10_000 });
+      store.takeBudgetSlot({ budgetKey, holder: store === a ? 'a' : 'b', kind, limits, now, inFlightUntil: now + 5_000, holdUntil: now + 10_000 });
 
     const w1 = await take(a, 'write', 0);
     t.ok(w1.granted, 'a sends a write');
@@ -86,8 +86,10 @@ void forEachEngine(t, async (t, engine) => {
 
     const dead = await take(b, 'write', 1_000, 'sha256:third-token');
     t.ok(dead.granted, 'a write whose holder then dies without an answer');
-    t.same(await take(a, 'write', 5_999, 'sha256:third-token'), { granted: false, retryAt: undefined }, 'holds the write pool until it would have timed out');
-    t.ok((await take(a, 'write', 6_000, 'sha256:third-token')).granted, 'then frees it (it stays in the window)');
+    t.same(await take(a, 'write', 5_999, 'sha256:third-token'), { granted: false, retryAt: undefined }, 'holds the write pool until its lease runs out');
+    await b.renewBudgetSlots('b', 6_500, 7_500);
+    t.same(await take(a, 'write', 6_000, 'sha256:third-token'), { granted: false, retryAt: undefined }, 'while its holder renews it');
+    t.ok((await take(a, 'write', 6_500, 'sha256:third-token')).granted, 'then frees it (it stays in the window)');
 
     await b.pauseBudget('sha256:other-token', 5_000);
     t.same(await take(a, 'read', 2_000, 'sha256:other-token'), { granted: false, retryAt: 5_000 }, "b's 429 pauses a too");

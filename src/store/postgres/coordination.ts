@@ -29,7 +29,7 @@ export class PgCoordination {
 
   async takeBudgetSlot(
     db: Queryable,
-    { budgetKey, kind, limits, now, inFlightUntil, holdUntil }: BudgetSlotRequest,
+    { budgetKey, holder, kind, limits, now, inFlightUntil, holdUntil }: BudgetSlotRequest,
   ): Promise<BudgetGrant> {
     await db.query('DELETE FROM asana_budget_slots WHERE budget_key = $1 AND expires_at <= $2', [budgetKey, now]);
     const paused = await db.query<{ paused_until: number }>(
@@ -52,14 +52,22 @@ export class PgCoordination {
     const max = kind === 'read' ? limits.maxConcurrentReads : limits.maxConcurrentWrites;
     if (inFlight >= max) return { granted: false, retryAt: undefined };
     const inserted = await db.query<{ id: number }>(
-      'INSERT INTO asana_budget_slots (budget_key, kind, in_flight_until, expires_at) VALUES ($1, $2, $3, $4) RETURNING id',
-      [budgetKey, kind, inFlightUntil, holdUntil],
+      `INSERT INTO asana_budget_slots (budget_key, holder, kind, in_flight_until, expires_at)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [budgetKey, holder, kind, inFlightUntil, holdUntil],
     );
     return { granted: true, slotId: inserted.rows[0]!.id };
   }
 
   async releaseBudgetSlot(db: Queryable, slotId: number, expiresAt: number): Promise<void> {
     await db.query('UPDATE asana_budget_slots SET in_flight_until = NULL, expires_at = $1 WHERE id = $2', [expiresAt, slotId]);
+  }
+
+  async renewBudgetSlots(db: Queryable, holder: string, inFlightUntil: number, holdUntil: number): Promise<void> {
+    await db.query(
+      'UPDATE asana_budget_slots SET in_flight_until = $1, expires_at = $2 WHERE holder = $3 AND in_flight_until IS NOT NULL',
+      [inFlightUntil, holdUntil, holder],
+    );
   }
 
   async pauseBudget(db: Queryable, budgetKey: string, until: number): Promise<void> {

@@ -29,7 +29,7 @@ export class SqliteCoordination {
     this.sql.statements.get('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
   }
 
-  takeBudgetSlot({ budgetKey, kind, limits, now, inFlightUntil, holdUntil }: BudgetSlotRequest): BudgetGrant {
+  takeBudgetSlot({ budgetKey, holder, kind, limits, now, inFlightUntil, holdUntil }: BudgetSlotRequest): BudgetGrant {
     this.sql.statements.get('DELETE FROM asana_budget_slots WHERE budget_key = ? AND expires_at <= ?').run(budgetKey, now);
     const pausedUntil = this.sql.statements
       .get('SELECT paused_until FROM asana_budget_pauses WHERE budget_key = ?')
@@ -51,14 +51,25 @@ export class SqliteCoordination {
     const max = kind === 'read' ? limits.maxConcurrentReads : limits.maxConcurrentWrites;
     if (inFlight >= max) return { granted: false, retryAt: undefined };
     const slotId = this.sql.statements
-      .get('INSERT INTO asana_budget_slots (budget_key, kind, in_flight_until, expires_at) VALUES (?, ?, ?, ?) RETURNING id')
+      .get(
+        'INSERT INTO asana_budget_slots (budget_key, holder, kind, in_flight_until, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      )
       .pluck()
-      .get(budgetKey, kind, inFlightUntil, holdUntil) as number;
+      .get(budgetKey, holder, kind, inFlightUntil, holdUntil) as number;
     return { granted: true, slotId };
   }
 
   releaseBudgetSlot(slotId: number, expiresAt: number): void {
     this.sql.statements.get('UPDATE asana_budget_slots SET in_flight_until = NULL, expires_at = ? WHERE id = ?').run(expiresAt, slotId);
+  }
+
+  renewBudgetSlots(holder: string, inFlightUntil: number, holdUntil: number): void {
+    this.sql.statements
+      .get(
+        `UPDATE asana_budget_slots SET in_flight_until = ?, expires_at = ?
+         WHERE holder = ? AND in_flight_until IS NOT NULL`,
+      )
+      .run(inFlightUntil, holdUntil, holder);
   }
 
   pauseBudget(budgetKey: string, until: number): void {
