@@ -26,34 +26,39 @@ export interface PostgresServer {
 
 /**
  * A real PostgreSQL for one test file: a fresh cluster in a temporary directory, on a loopback port, stopped and
- * removed at the test's teardown. PostgreSQL refuses to run as root, so as root the server runs as the `postgres`
- * user Debian's package creates.
+ * removed at the test's teardown.
  */
 export async function startPostgres(t: Test): Promise<PostgresServer> {
+  const server = await startPostgresServer();
+  t.teardown(() => server.stop());
+  return server;
+}
+
+/**
+ * A fresh PostgreSQL cluster in a temporary directory on a loopback port (also for bench/). PostgreSQL refuses to
+ * run as root, so as root the server runs as the `postgres` user Debian's package creates. `cpus` pins the server
+ * (and every backend it forks) to those cores, as `taskset -c` does.
+ */
+export async function startPostgresServer(options: { cpus?: string } = {}): Promise<PostgresServer & { stop(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
-    const ids = execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim();
+    const uid = execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim();
     const gid = execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim();
-    chownSync(dir, Number(ids), Number(gid));
+    chownSync(dir, Number(uid), Number(gid));
   }
-  const run = (command: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(BIN, command), ...args], { stdio: 'pipe' })
-      : execFileSync(join(BIN, command), args, { stdio: 'pipe' });
+  const run = (command: string, args: string[]) => {
+    const line = [join(BIN, command), ...args];
+    const pinned = options.cpus !== undefined ? ['taskset', '-c', options.cpus, ...line] : line;
+    const [file, ...rest] = asRoot ? ['runuser', '-u', 'postgres', '--', ...pinned] : pinned;
+    return execFileSync(file!, rest, { stdio: 'pipe' });
+  };
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
   const port = await freePort();
   // fsync off: the cluster lives as long as the test; the store's durability is PostgreSQL's, not under test here.
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
-  t.teardown(() => {
-    try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  const settings = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=200`;
+  run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'log'), '-w', 'start']);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let databases = 0;
   return {
@@ -68,6 +73,13 @@ export async function startPostgres(t: Test): Promise<PostgresServer> {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }
