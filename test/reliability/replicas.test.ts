@@ -17,7 +17,7 @@ const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 t.test('two bridge processes on one database', async (t) => {
   const simulator = await startAsanaSimulator({ rateLimitPerMinute: PER_WINDOW, rateWindowMs: WINDOW_SECONDS * 1000 });
   t.teardown(() => simulator.close());
-  const database = replicaDatabaseUrl(t);
+  const database = await replicaDatabaseUrl(t);
   const env = {
     ASANA_RATE_LIMIT_PER_MINUTE: String(PER_WINDOW),
     ASANA_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),

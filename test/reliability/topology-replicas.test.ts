@@ -41,7 +41,7 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
 t.test('two replicas, one killed mid-push and one mid-burst: every answered write reaches Asana once', async (t) => {
   const simulator = await startAsanaSimulator({ seedUsers: 300 });
   t.teardown(() => simulator.close());
-  const database = replicaDatabaseUrl(t);
+  const database = await replicaDatabaseUrl(t);
   const env = { ASANA_SYNC_DEADLINE_MS: '300', WORK_LEASE_SECONDS: String(LEASE_SECONDS) };
   const start = async (token?: string) => {
     const bridge = await startBridgeProcess(simulator, database, token === undefined ? env : { ...env, SCIM_TOKEN: token });
