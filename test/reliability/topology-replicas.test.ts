@@ -8,8 +8,8 @@ import { replicaDatabaseUrl } from '../helpers/replica-database.js';
  * Issue 13 item 4: two bridge processes on one database, the IdP's requests alternating between them; one is
  * SIGKILLed in the middle of a 300-member group push and another in the middle of a burst of creates while Asana
  * fails. After healing, every write answered 2xx reached Asana exactly once and the Sync states are true.
- * The database is TEST_DATABASE_URL when set (the engine under test), else a SQLite file: one parameter switches
- * the engine. Slow (two kills, lease expiry): it runs once in the suite.
+ * The database is a real PostgreSQL started for the test (test/helpers/replica-database.ts; TEST_DATABASE_URL
+ * switches the engine, `sqlite` for a SQLite file). Slow (two kills, lease expiry): it runs once in the suite.
  */
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 const LEASE_SECONDS = 4;
