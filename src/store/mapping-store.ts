@@ -3,7 +3,8 @@ import type { OrderKey, ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store: the IdP's desired state (the SCIM resources), their Asana gids, their sync state, and the
- * queue of Asana work still to do. One interface, so a PostgreSQL implementation can replace SQLite.
+ * queue of Asana work still to do. One interface, two engines (sqlite-store.ts, postgres-store.ts, chosen by
+ * DATABASE_URL in open-store.ts), held to the same behaviour by the contract suite in test/store/.
  * Every write method is one transaction: a resource change and the Asana work it implies commit together.
  */
 export type SyncState = 'pending' | 'synced' | 'failed';

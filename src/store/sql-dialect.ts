@@ -106,7 +106,11 @@ export const postgresDialect: SqlDialect = {
     op === '=' || op === '<>'
       ? `nocase(${expression}) ${op} nocase(${parameter})`
       : `nocase(${expression}) COLLATE "C" ${op} nocase(${parameter}) COLLATE "C"`,
-  exactComparison: (expression, op, parameter) => `${expression} COLLATE "C" ${op} ${parameter} COLLATE "C"`,
+  // Equality is byte equality under any deterministic collation, so it stays usable by the column's index.
+  exactComparison: (expression, op, parameter) =>
+    op === '=' || op === '<>'
+      ? `${expression} ${op} ${parameter}`
+      : `${expression} COLLATE "C" ${op} ${parameter} COLLATE "C"`,
   // Not ILIKE: it folds every script.
   foldedLike: (expression, pattern) => `nocase(${expression}) LIKE nocase(${pattern}) ESCAPE '\\'`,
   contains: (expression, literal) => `strpos(${expression}, ${literal()}) > 0`,

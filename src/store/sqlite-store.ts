@@ -37,7 +37,8 @@ import { groupKey, resourceOf, userKey, type OrderKey, type ResourceKey } from '
 
 /**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
- * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
+ * method is one immediate transaction and no two interleave; the async signatures are PostgreSQL's too
+ * (postgres-store.ts).
  */
 export class SqliteStore implements MappingStore, CoordinationStore, AuditLogStore, OperationsStore {
   private readonly users: UserTable;
