@@ -364,10 +364,19 @@ export class SqliteStore implements MappingStore, CoordinationStore, AuditLogSto
 
   /**
    * A transaction that changes no resource (claims, leases, the Asana budget): the read cache stays, since nothing
-   * it holds changed. Other processes' caches still see the commit in PRAGMA data_version and start over.
+   * it holds changed (other processes' caches still see the commit in PRAGMA data_version and start over). It
+   * commits without an fsync (WAL with synchronous=NORMAL survives a process crash, not a power loss): a power
+   * loss ends every process on this machine, and with them every lease and request in flight, so nothing is lost
+   * that still matters; and each item's claim and each call's budget slot cost microseconds, not an fsync each
+   * (5–13 ms on the machine of docs/benchmarks.md, holding the event loop).
    */
   private coordinate<T>(fn: () => T): T {
-    return this.sql.db.transaction(fn).immediate();
+    this.sql.db.pragma('synchronous = NORMAL');
+    try {
+      return this.sql.db.transaction(fn).immediate();
+    } finally {
+      this.sql.db.pragma('synchronous = FULL');
+    }
   }
 
   private missingOrVersion(currentVersion: number | undefined, id: string): StoreConflict {
