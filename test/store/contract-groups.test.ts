@@ -2,8 +2,8 @@ import t from 'tap';
 import { StoreConflict, type AsanaWork } from '../../src/store/mapping-store.js';
 import { groupKey } from '../../src/store/work-keys.js';
 import { storedUser } from '../helpers/stored-user.js';
-import { forEachEngine } from './engines.js';
-import { storedGroup } from './records.js';
+import { forEachEngine } from '../helpers/store-engines.js';
+import { storedGroup } from '../helpers/stored-group.js';
 
 /**
  * The store contract for groups (MappingStore in src/store/mapping-store.ts), run on every engine: displayName

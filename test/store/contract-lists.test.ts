@@ -6,7 +6,7 @@ import type { BridgeStore } from '../../src/store/open-store.js';
 import type { GroupRecord, SyncState, UserRecord } from '../../src/store/mapping-store.js';
 import { filterCases, fixturesOf, groupFixtures, schemaOf, userFixtures, type FilterCase } from '../scim/filter-cases.js';
 import { storedUser } from '../helpers/stored-user.js';
-import { forEachEngine } from './engines.js';
+import { forEachEngine } from '../helpers/store-engines.js';
 
 /**
  * The SCIM filter grammar on every engine: each case of test/scim/filter-cases.ts (the table the predicate and the

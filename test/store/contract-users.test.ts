@@ -2,8 +2,8 @@ import t from 'tap';
 import { StoreConflict, type AsanaWork, type UserRecord } from '../../src/store/mapping-store.js';
 import { groupKey, userKey } from '../../src/store/work-keys.js';
 import { storedUser } from '../helpers/stored-user.js';
-import { forEachEngine } from './engines.js';
-import { storedGroup } from './records.js';
+import { forEachEngine } from '../helpers/store-engines.js';
+import { storedGroup } from '../helpers/stored-group.js';
 
 /**
  * The store contract for users (MappingStore in src/store/mapping-store.ts), stated once and run on every engine:

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { BudgetLimits } from '../../src/store/coordination.js';
 import type { BridgeStore } from '../../src/store/open-store.js';
 import { storedUser } from '../helpers/stored-user.js';
-import { forEachEngine, type Engine } from './engines.js';
+import { forEachEngine, type Engine } from '../helpers/store-engines.js';
 
 /**
  * Replica coordination in the store (issue 13 item 3), part of the store contract run on every engine: two stores

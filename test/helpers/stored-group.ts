@@ -1,6 +1,6 @@
 import type { GroupRecord } from '../../src/store/mapping-store.js';
 
-/** A synced group as the store holds it, for tests that write to a store directly (cf. test/helpers/stored-user.ts). */
+/** A synced group as the store holds it, for tests that write to a store directly (as stored-user.ts does for users). */
 export function storedGroup(id: string, displayName: string, memberIds: readonly string[]): GroupRecord {
   return {
     id,

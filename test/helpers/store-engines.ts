@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { openStore, type BridgeStore } from '../../src/store/open-store.js';
-import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
 
 /** A store engine the contract suite runs against: each `open` gives a fresh, empty, migrated store. */
 export interface Engine {
