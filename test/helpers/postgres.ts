@@ -30,7 +30,15 @@ export interface PostgresServer {
  */
 export async function startPostgres(t: Test): Promise<PostgresServer> {
   const server = await startPostgresServer();
-  t.teardown(() => server.stop());
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    server.stop();
+  };
+  t.teardown(stop);
+  // A test file that times out exits without its teardowns; the server must not outlive it.
+  process.once('exit', stop);
   return server;
 }
 
