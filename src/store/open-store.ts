@@ -1,11 +1,12 @@
 import type { AuditLogStore, OperationsStore } from './audit-log.js';
 import type { CoordinationStore } from './coordination.js';
+import type { DeprovisioningStore } from './deprovisioning-store.js';
 import type { MappingStore } from './mapping-store.js';
 import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 /** Everything the bridge and the CLI ask of their store, whichever engine holds it. */
-export type BridgeStore = MappingStore & CoordinationStore & AuditLogStore & OperationsStore;
+export type BridgeStore = MappingStore & CoordinationStore & AuditLogStore & OperationsStore & DeprovisioningStore;
 
 /**
  * The store DATABASE_URL names: `postgres://…` (or `postgresql://…`) is PostgreSQL, for several replicas on one

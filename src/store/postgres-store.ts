@@ -25,6 +25,14 @@ import type {
   WorkQueueStats,
 } from './audit-log.js';
 import { PgAuditLog } from './postgres/audit-log.js';
+import type {
+  Admission,
+  DeprovisioningStore,
+  HeldRemoval,
+  PlannedWork,
+  TaskHandoverRecord,
+} from './deprovisioning-store.js';
+import { PgDeprovisioningTables } from './postgres/deprovisioning-tables.js';
 import { openDatabase, type PostgresContext, type Queryable } from './postgres/database.js';
 import { PgGroupTable } from './postgres/group-table.js';
 import { PgUserTable } from './postgres/user-table.js';
@@ -43,12 +51,13 @@ const CLAIMS_LOCK = 'asana-work-claims';
  * commit would have to invalidate them, and an indexed read costs PostgreSQL less than the HTTP around it
  * (docs/benchmarks.md).
  */
-export class PostgresStore implements MappingStore, CoordinationStore, AuditLogStore, OperationsStore {
+export class PostgresStore implements MappingStore, CoordinationStore, AuditLogStore, OperationsStore, DeprovisioningStore {
   private readonly users = new PgUserTable();
   private readonly groups = new PgGroupTable();
   private readonly work = new PgWorkQueue();
   private readonly audit = new PgAuditLog();
   private readonly coordination = new PgCoordination();
+  private readonly deprovisioning = new PgDeprovisioningTables();
 
   private constructor(private readonly sql: PostgresContext) {}
 
@@ -84,6 +93,7 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
   async insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]> {
     return this.sql.transaction(async (db) => {
       await this.users.insert(db, user);
+      if (user.active) await this.deprovisioning.dropHeld(db, user);
       return this.work.enqueue(db, work);
     });
   }
@@ -93,6 +103,7 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
       if (!(await this.users.update(db, user, expectedVersion))) {
         throw missingOrVersion(await this.users.version(db, user.id), user.id);
       }
+      if (user.active) await this.deprovisioning.dropHeld(db, user);
       if (work.length > 0) await this.work.markPending(db, userKey(user.id), null);
       return this.work.enqueue(db, work);
     });
@@ -216,10 +227,10 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
     });
   }
 
-  async linkUser(userId: string, asanaGid: string, emailInAsana: string): Promise<void> {
+  async linkUser(userId: string, asanaGid: string, emailInAsana: string, guest: boolean): Promise<void> {
     await this.sql.transaction(async (db) => {
       await this.work.applyEffect(db, { kind: 'userLinked', userId, asanaGid });
-      await this.users.setEmailInAsana(db, userId, emailInAsana);
+      await this.users.setEmailInAsana(db, userId, emailInAsana, guest);
     });
   }
 
@@ -315,7 +326,21 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
       if (!settled) return;
       await this.work.markFailed(db, item.resourceKey, item.attempts + 1, error);
       await this.purgeTombstone(db, item.resourceKey);
+      await this.work.enqueue(db, await this.teamRemovalsOfRefusedDelete(db, item.work));
     });
+  }
+
+  /** The team removals a deleted user's refused workspace removal leaves to do (see SqliteStore.failWork). */
+  private async teamRemovalsOfRefusedDelete(db: Queryable, work: AsanaWork): Promise<AsanaWork[]> {
+    if (work.kind !== 'removeUserFromWorkspace' || !work.groupIds || (await this.users.version(db, work.userId)) !== undefined) {
+      return [];
+    }
+    const { userId, email, user } = work;
+    const removals: AsanaWork[] = [];
+    for (const groupId of work.groupIds) {
+      if (await this.groups.teamGid(db, groupId)) removals.push({ kind: 'removeUserFromTeam', groupId, userId, email, user });
+    }
+    return removals;
   }
 
   async appendAudit(entry: AuditEntryInput): Promise<void> {
@@ -340,6 +365,58 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
 
   async resourcesNeedingAttention(search: string | undefined, limit: number): Promise<AttentionItem[]> {
     return this.audit.resourcesNeedingAttention(this.db, search, limit);
+  }
+
+  async admitRemoval(item: WorkItem, now: number, windowStart: number, limit: number, reason: string): Promise<Admission> {
+    return this.sql.transaction((db) => this.deprovisioning.admitRemoval(db, item, now, windowStart, limit, reason));
+  }
+
+  async heldRemovals(): Promise<HeldRemoval[]> {
+    return this.deprovisioning.heldRemovals(this.db);
+  }
+
+  async releaseRemovals(userIds: readonly string[] | undefined, now: number): Promise<number> {
+    return this.sql.transaction((db) => this.deprovisioning.releaseRemovals(db, userIds, now));
+  }
+
+  async taskHandover(workId: number): Promise<TaskHandoverRecord | undefined> {
+    return this.deprovisioning.taskHandover(this.db, workId);
+  }
+
+  async startTaskHandover(workId: number, userId: string, now: number): Promise<TaskHandoverRecord> {
+    return this.sql.transaction((db) => this.deprovisioning.startTaskHandover(db, workId, userId, now));
+  }
+
+  async chooseHandoverTarget(workId: number, targetGid: string, targetLabel: string): Promise<TaskHandoverRecord> {
+    return this.sql.transaction((db) => this.deprovisioning.chooseHandoverTarget(db, workId, targetGid, targetLabel));
+  }
+
+  async beginTaskMove(workId: number, taskGid: string): Promise<void> {
+    await this.deprovisioning.beginTaskMove(this.db, workId, taskGid);
+  }
+
+  async settleTaskMove(workId: number, outcome: 'handedOver' | 'notHandedOver' | null): Promise<void> {
+    await this.deprovisioning.settleTaskMove(this.db, workId, outcome);
+  }
+
+  async finishTaskHandover(workId: number, now: number, outcome: string | null): Promise<TaskHandoverRecord> {
+    return this.sql.transaction((db) => this.deprovisioning.finishTaskHandover(db, workId, now, outcome));
+  }
+
+  async latestHandovers(userIds: readonly string[]): Promise<ReadonlyMap<string, TaskHandoverRecord>> {
+    return this.deprovisioning.latestHandovers(this.db, userIds);
+  }
+
+  async markPlanned(resourceKey: ResourceKey): Promise<void> {
+    await this.deprovisioning.markPlanned(this.db, resourceKey);
+  }
+
+  async resumePlanned(): Promise<number> {
+    return this.sql.transaction((db) => this.deprovisioning.resumePlanned(db));
+  }
+
+  async plannedWork(): Promise<PlannedWork[]> {
+    return this.deprovisioning.plannedWork(this.db);
   }
 
   private async versionOf(db: Queryable, key: ResourceKey): Promise<number | undefined> {

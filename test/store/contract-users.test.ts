@@ -28,7 +28,7 @@ void forEachEngine(t, async (t, engine) => {
     const [item] = await store.insertUser(user, [invite(user)]);
     t.match(item, { resourceKey: userKey('u1'), orderKey: 'Person:ann@example.com', attempts: 0, work: invite(user) });
     const read = await store.getUser('u1');
-    t.same(read, { ...user, sync: { state: 'pending', attempts: 0, lastError: null } }, 'queued work made it pending');
+    t.same(read, { ...user, asanaGuest: null, sync: { state: 'pending', attempts: 0, lastError: null } }, 'queued work made it pending; guest unknown');
     t.equal(await store.getUser('nobody'), undefined);
     t.same([...(await store.usersByIds(['u1', 'nobody'])).keys()], ['u1']);
     t.equal(await store.hasQueuedWork(userKey('u1')), true);
@@ -58,7 +58,7 @@ void forEachEngine(t, async (t, engine) => {
     const store = await engine.open();
     const user = storedUser('u1', 'ann@example.com');
     await store.insertUser(user, []);
-    await store.linkUser('u1', '777', 'ann@example.com');
+    await store.linkUser('u1', '777', 'ann@example.com', false);
     const next = { ...user, version: 2, active: false, asanaGid: null, sync: { state: 'failed' as const, attempts: 9, lastError: 'x' } };
     t.equal(await conflict(store.updateUser(next, 5, [])), 'version', 'a stale version');
     t.equal(await conflict(store.updateUser({ ...next, id: 'ghost' }, 1, [])), 'missing', 'no such user');

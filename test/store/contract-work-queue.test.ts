@@ -1,4 +1,6 @@
 import t from 'tap';
+import { parseFilter } from '../../src/scim/filter.js';
+import { SYNC_SCHEMA, userResource } from '../../src/scim/schemas.js';
 import type { AsanaWork } from '../../src/store/mapping-store.js';
 import { groupKey, userKey } from '../../src/store/work-keys.js';
 import { storedUser } from '../helpers/stored-user.js';
@@ -121,11 +123,27 @@ void forEachEngine(t, async (t, engine) => {
     t.equal((await store.getUser('u2'))?.sync.state, 'synced');
   });
 
-  t.test('linkUser records the gid and the address Asana holds', async (t) => {
+  t.test('linkUser records the gid, the address Asana holds and whether the person is a guest', async (t) => {
     const store = await engine.open();
     await store.insertUser(storedUser('u1', 'ann@example.com'), []);
-    await store.linkUser('u1', '321', 'ANN@example.com');
-    t.match(await store.getUser('u1'), { asanaGid: '321', emailInAsana: 'ANN@example.com' });
+    await store.insertUser(storedUser('u2', 'bob@example.com'), []);
+    t.equal((await store.getUser('u1'))?.asanaGuest, null, 'not known until a reconciliation saw the membership');
+    await store.linkUser('u1', '321', 'ANN@example.com', true);
+    await store.linkUser('u2', '322', 'bob@example.com', false);
+    t.match(await store.getUser('u1'), { asanaGid: '321', emailInAsana: 'ANN@example.com', asanaGuest: true });
+    t.equal((await store.getUser('u2'))?.asanaGuest, false);
+    const guests = await store.listUsers({
+      filter: parseFilter(`${SYNC_SCHEMA}:guest eq true`, userResource),
+      startIndex: 1,
+      count: 10,
+      descending: false,
+    });
+    t.same(guests.items.map((u) => u.id), ['u1'], 'the guest column is filterable');
+    const updated = { ...storedUser('u1', 'ann@example.com'), version: 2, data: { userName: 'ann@example.com', title: 'Ms' } };
+    await store.updateUser(updated, 1, []);
+    t.equal((await store.getUser('u1'))?.asanaGuest, true, 'an IdP write keeps what Asana was seen to hold');
+    await store.linkUser('u1', '321', 'ann@example.com', false);
+    t.equal((await store.getUser('u1'))?.asanaGuest, false, 'a later reconciliation overwrites it');
   });
 
   t.test('operations views: queue figures, counts by sync state, resources needing attention', async (t) => {

@@ -48,7 +48,7 @@ t.test("a replica reads another replica's commit at once", async (t) => {
   t.equal((await one!.listUsers(lookup)).total, 0);
   await two!.insertUser(storedUser('u1', 'a@example.com'), []);
   t.equal((await one!.listUsers(lookup)).total, 1);
-  await two!.linkUser('u1', '4242', 'a@example.com');
+  await two!.linkUser('u1', '4242', 'a@example.com', false);
   t.equal((await one!.getUser('u1'))?.asanaGid, '4242');
 });
 

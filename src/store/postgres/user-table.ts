@@ -83,8 +83,9 @@ export class PgUserTable {
     return (rowCount ?? 0) > 0;
   }
 
-  async setEmailInAsana(db: Queryable, id: string, email: string): Promise<void> {
-    await db.query('UPDATE users SET email_in_asana = $2 WHERE id = $1', [id, email]);
+  /** What a reconciliation saw Asana hold for the person. */
+  async setEmailInAsana(db: Queryable, id: string, email: string, guest: boolean): Promise<void> {
+    await db.query('UPDATE users SET email_in_asana = $2, asana_guest = $3 WHERE id = $1', [id, email, guest ? 1 : 0]);
   }
 
   async version(db: Queryable, id: string): Promise<number | undefined> {

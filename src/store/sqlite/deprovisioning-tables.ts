@@ -1,8 +1,7 @@
 import type { Admission, HeldRemoval, PlannedWork, TaskHandoverRecord } from '../deprovisioning-store.js';
 import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
-import { personKey, userKey, type ResourceKey } from '../work-keys.js';
+import { personKey, resourceOf, userKey, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
-import { resourceOf } from './work-queue.js';
 
 /** asana_work.failed of a removal the deprovisioning brake holds (migration 7). */
 const HELD = 2;
