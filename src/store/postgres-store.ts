@@ -91,19 +91,21 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
   }
 
   async insertUser(user: UserRecord, work: readonly AsanaWork[]): Promise<WorkItem[]> {
+    const dropHeld = user.active && (await this.deprovisioning.anyHeld(this.db));
     return this.sql.transaction(async (db) => {
       await this.users.insert(db, user);
-      if (user.active) await this.deprovisioning.dropHeld(db, user);
+      if (dropHeld) await this.deprovisioning.dropHeld(db, user);
       return this.work.enqueue(db, work);
     });
   }
 
   async updateUser(user: UserRecord, expectedVersion: number, work: readonly AsanaWork[]): Promise<WorkItem[]> {
+    const dropHeld = user.active && (await this.deprovisioning.anyHeld(this.db));
     return this.sql.transaction(async (db) => {
       if (!(await this.users.update(db, user, expectedVersion))) {
         throw missingOrVersion(await this.users.version(db, user.id), user.id);
       }
-      if (user.active) await this.deprovisioning.dropHeld(db, user);
+      if (dropHeld) await this.deprovisioning.dropHeld(db, user);
       if (work.length > 0) await this.work.markPending(db, userKey(user.id), null);
       return this.work.enqueue(db, work);
     });

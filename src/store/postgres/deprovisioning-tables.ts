@@ -70,6 +70,16 @@ export class PgDeprovisioningTables {
     return { admitted: false, heldBefore };
   }
 
+  /**
+   * Whether the brake holds any removal, read outside the write's transaction (postgres-store.ts insertUser): the
+   * DELETE of dropHeld reads all of asana_work, so in a SERIALIZABLE transaction it conflicts with every concurrent
+   * write that queues work, and concurrent creates were rolled back until they gave up (test/reliability/replicas).
+   * Left: a removal held while this check and the write run is not dropped; `npm run deprovisions` lists it.
+   */
+  async anyHeld(db: Queryable): Promise<boolean> {
+    return (await db.query(`SELECT 1 FROM asana_work WHERE failed = ${HELD} LIMIT 1`)).rows.length > 0;
+  }
+
   /** See DeprovisioningTables.dropHeld (sqlite/deprovisioning-tables.ts). */
   async dropHeld(db: Queryable, user: UserRecord): Promise<void> {
     await db.query(`DELETE FROM asana_work WHERE failed = ${HELD} AND (resource_key = $1 OR order_key IN ($2, $3))`, [
