@@ -47,7 +47,7 @@ const CLAIMS_LOCK = 'asana-work-claims';
  * The mapping store on PostgreSQL, for several replicas on one database (docs/decisions.md, "PostgreSQL: two
  * stores behind one contract"). Each write method is one SERIALIZABLE transaction (retried when PostgreSQL aborts
  * it for a concurrent one), so the steps below are those of SqliteStore, whose comments say why; the contract
- * suite (test/store/contract.test.ts) holds both to the same behaviour. Reads are not cached: another replica's
+ * suite (test/store/contract-*.test.ts) holds both to the same behaviour. Reads are not cached: another replica's
  * commit would have to invalidate them, and an indexed read costs PostgreSQL less than the HTTP around it
  * (docs/benchmarks.md).
  */
