@@ -4,12 +4,14 @@
  * as its own process pinned to CPU 1; this orchestrator only seeds, starts, samples VmRSS and prints.
  *
  *   npm run bench:read -- [--duration 20] [--warmup 5] [--runs 3] [--connections 32] [--quiet-wait 120] [--profile]
+ *                          [--postgres]
  *
  * Each scenario gets one warm-up run and then --runs measured runs, each started once both cores have been idle
  * for a second (waiting at most --quiet-wait seconds: the machine may be shared); the best run is reported with
  * the CPU the server actually got. --profile also runs the filter query under `node --cpu-prof` and prints where
  * the server's CPU time went in the measured run (start-up and warm-up left out): the filter query at both log
- * levels and the page at warn.
+ * levels and the page at warn. --postgres also measures the bridge on PostgreSQL (Debian's package, a fresh cluster
+ * pinned to the server's core, as SQLite runs inside the server process) with the same 10,000 users, at warn.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { runAutocannon, type LoadResult } from './run-autocannon.js';
 import { seedUsers } from './seed-users.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile.js';
+import { startPostgresServer } from '../test/helpers/postgres.js';
 
 const TOKEN = 'bench-scim-token-0123456789abcdef';
 const USER_COUNT = 10_000;
@@ -38,6 +41,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     'quiet-wait': { type: 'string', default: '120' },
     profile: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
   },
 });
 const durationSeconds = Number(args.duration);
@@ -111,20 +115,22 @@ function perCpuSecond(row: Pick<Row, 'load' | 'cpu'>): number {
   return row.cpu.processSeconds > 0 ? row.load.total / row.cpu.processSeconds : 0;
 }
 
+/** `databasePath` is a SQLite file, or a postgres://… URL. */
 function bridgeEnv(databasePath: string, logLevel: string): Record<string, string> {
+  const url = databasePath.startsWith('postgres') ? databasePath : `file:${databasePath}`;
   // The per-token inbound limit (1,500/min by default) would otherwise be what is measured.
-  return { SCIM_TOKEN: TOKEN, DATABASE_URL: `file:${databasePath}`, LOG_LEVEL: logLevel, SCIM_RATE_LIMIT_PER_MINUTE: '1000000000' };
+  return { SCIM_TOKEN: TOKEN, DATABASE_URL: url, LOG_LEVEL: logLevel, SCIM_RATE_LIMIT_PER_MINUTE: '1000000000' };
 }
 
-async function benchBridge(databasePath: string, logLevel: string): Promise<Row[]> {
+async function benchBridge(databasePath: string, logLevel: string, engine = ''): Promise<Row[]> {
   const server = await startServerProcess({ script: 'bench/serve.ts', core: SERVER_CORE, env: bridgeEnv(databasePath, logLevel) });
   process.stdout.write(`server: ${server.command}\n`);
   try {
     await checkAnswer(server, FILTER_PATH, (b) => b['totalResults'] === 1);
     await checkAnswer(server, PAGE_PATH, (b) => b['totalResults'] === USER_COUNT && (b['Resources'] as unknown[]).length === 100);
     return [
-      await measure(server, `bridge, filter, LOG_LEVEL=${logLevel}`, FILTER_PATH),
-      await measure(server, `bridge, page of 100, LOG_LEVEL=${logLevel}`, PAGE_PATH),
+      await measure(server, `bridge${engine}, filter, LOG_LEVEL=${logLevel}`, FILTER_PATH),
+      await measure(server, `bridge${engine}, page of 100, LOG_LEVEL=${logLevel}`, PAGE_PATH),
     ];
   } finally {
     await server.stop();
@@ -187,6 +193,23 @@ async function profileBridge(databasePath: string, logLevel: string, label: stri
   process.stdout.write(`${formatProfileSummary(summary)}\n`);
 }
 
+/** The same users on a fresh PostgreSQL cluster pinned to the server's core; the bridge on it at warn. */
+async function benchPostgres(): Promise<Row[]> {
+  const postgres = await startPostgresServer({ cpus: String(SERVER_CORE) });
+  try {
+    const url = await postgres.createDatabase();
+    const seedStart = performance.now();
+    await seedUsers(
+      url,
+      Array.from({ length: USER_COUNT }, (_, i) => ({ email: `user${i + 1}@example.com`, asanaGid: String(1_200_000_000_000_000 + i) })),
+    );
+    process.stdout.write(`seeded ${USER_COUNT} users on PostgreSQL in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
+    return await benchBridge(url, 'warn', ' on PostgreSQL');
+  } finally {
+    postgres.stop();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-read-bench-'));
 try {
   process.stdout.write(`${describeMachine()}\n`);
@@ -198,6 +221,7 @@ try {
   );
   process.stdout.write(`seeded ${USER_COUNT} users in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
   const rows = [await benchBare(), ...(await benchBridge(databasePath, 'warn')), ...(await benchBridge(databasePath, 'info'))];
+  if (args.postgres) rows.push(...(await benchPostgres()));
   process.stdout.write(
     `\n${connections} connections, ${warmupSeconds} s warm-up, best of ${runs} × ${durationSeconds} s\n${table(rows)}\n`,
   );

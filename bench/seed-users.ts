@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { normalizeResourceInput } from '../src/scim/resource-input.js';
 import { userResource } from '../src/scim/schemas.js';
 import type { UserRecord } from '../src/store/mapping-store.js';
+import { openStore } from '../src/store/open-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 
 /** The SCIM id of the n-th seeded user (1-based): readable, unique, stable across runs. */
@@ -21,12 +22,15 @@ export interface SeededUser {
  * no HTTP and no Asana calls, so neither the bridge's nor the simulator's rate-limit window holds anything when
  * the benchmark starts. The stored JSON goes through the same normalization as a POST /Users body.
  * The store syncs every commit to disk (synchronous = FULL), about 1.7 ms each here; seeding on a tmpfs and then
- * copying the closed, checkpointed file into place takes 10,000 users from ~17 s to ~1 s.
+ * copying the closed, checkpointed file into place takes 10,000 users from ~17 s to ~1 s. `databasePath` may also
+ * be a postgres://… DATABASE_URL.
  */
 export async function seedUsers(databasePath: string, users: readonly SeededUser[]): Promise<string[]> {
-  const staging = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/scim-bridge-seed-') : undefined;
+  // A postgres://… URL is seeded in place (PostgreSQL commits cost no fsync of a file here).
+  const postgres = databasePath.startsWith('postgres');
+  const staging = !postgres && existsSync('/dev/shm') ? mkdtempSync('/dev/shm/scim-bridge-seed-') : undefined;
   const path = staging ? join(staging, 'seed.db') : databasePath;
-  const store = SqliteStore.open(path);
+  const store = postgres ? await openStore(databasePath) : SqliteStore.open(path);
   const at = new Date('2025-01-01T00:00:00.000Z').toISOString();
   const ids: string[] = [];
   try {

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { createAsanaClient, type AsanaClient } from './asana/client.js';
-import { RateLimiter } from './asana/rate-limiter.js';
 import type { Config } from './config.js';
 import { BridgeMetrics } from './metrics.js';
 import { AuditTrail } from './provisioning/audit-trail.js';
@@ -17,17 +18,21 @@ import { runReconcilePass } from './provisioning/reconcile-pass.js';
 import { TaskHandover } from './provisioning/task-handover.js';
 import { Reconciler } from './provisioning/reconciler.js';
 import { TokenOwner } from './provisioning/token-owner.js';
+import { ReplicaLease } from './provisioning/replica-lease.js';
+import { SharedAsanaBudget } from './provisioning/shared-asana-budget.js';
 import { UserService } from './provisioning/users.js';
 import { WorkRunner } from './provisioning/work-runner.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore, type BridgeStore } from './store/open-store.js';
 
 /** A wired bridge: everything main.ts, the sandbox and the tests start, in one visible place. */
 export interface Bridge {
   readonly app: FastifyInstance;
-  readonly store: SqliteStore;
+  readonly store: BridgeStore;
   readonly runner: WorkRunner;
   readonly asana: AsanaClient;
   readonly reconciler: Reconciler;
+  /** One reconcile pass at a time across replicas and the reconcile command (runReconcilePass). */
+  readonly reconcileLease: ReplicaLease;
   readonly readiness: ReadinessMonitor;
   readonly auditTrail: AuditTrail;
   /** Stops taking requests, lets in-flight requests and Asana calls finish, closes the store. */
@@ -47,15 +52,27 @@ export interface BridgeTimings {
 const DAY_MS = 86_400_000;
 const FIRST_READINESS_WAIT_MS = 2_000;
 
-/** Config → store (migrated) → Asana client (one limiter for the token) → provisioning → HTTP app. */
+/**
+ * Config → store (migrated) → Asana client (one budget for the token, shared through the store with every process
+ * using it) → provisioning → HTTP app.
+ */
 export async function createBridge(config: Config, logger: Logger, timings: BridgeTimings = {}): Promise<Bridge> {
-  const store = SqliteStore.open(config.databasePath);
+  const store = await openStore(config.DATABASE_URL);
+  // This process among the replicas on the database: the holder of its work and reconcile leases.
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const metrics = new BridgeMetrics();
   const auditTrail = new AuditTrail({ store, logger: logger.child({ component: 'audit' }) });
   const asana = createAsanaClient({
     baseUrl: config.ASANA_BASE_URL,
     token: config.ASANA_TOKEN,
-    limiter: new RateLimiter({ requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE }),
+    limiter: new SharedAsanaBudget({
+      store,
+      token: config.ASANA_TOKEN,
+      requestsPerMinute: config.ASANA_RATE_LIMIT_PER_MINUTE,
+      windowMs: config.ASANA_RATE_WINDOW_SECONDS * 1000,
+      holder,
+      logger: logger.child({ component: 'asana-budget' }),
+    }),
     logger: logger.child({ component: 'asana' }),
     // Every HTTP exchange with Asana is counted (metrics) and attributed to the action that caused it (audit).
     observer: {
@@ -93,6 +110,8 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     executor,
     gate,
     logger: logger.child({ component: 'work' }),
+    holder,
+    leaseMs: config.WORK_LEASE_SECONDS * 1000,
     ...(timings.workBackoffBaseMs !== undefined ? { backoffBaseMs: timings.workBackoffBaseMs } : {}),
     ...(timings.workBackoffMaxMs !== undefined ? { backoffMaxMs: timings.workBackoffMaxMs } : {}),
     ...(timings.workPollIntervalMs !== undefined ? { pollIntervalMs: timings.workPollIntervalMs } : {}),
@@ -142,8 +161,10 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     workspaceGid: config.ASANA_WORKSPACE_GID,
     logger: logger.child({ component: 'reconciler' }),
   });
+  const reconcileLease = new ReplicaLease({ store, name: 'reconcile', holder });
   const stopReconciling = schedulePeriodic(config.RECONCILE_INTERVAL_MINUTES * 60_000, async () => {
-    await runReconcilePass({ reconciler, trail: auditTrail }, 'reconciler', config.RECONCILE_DRIFT_ACTION);
+    const report = await runReconcilePass({ reconciler, trail: auditTrail, lease: reconcileLease }, 'reconciler', config.RECONCILE_DRIFT_ACTION);
+    if (report === undefined) logger.info('reconcile pass skipped: another replica is running one');
     runner.wake();
   }, logger);
   const prune = async () => {
@@ -169,6 +190,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     runner,
     asana,
     reconciler,
+    reconcileLease,
     readiness,
     auditTrail,
     close() {

@@ -19,7 +19,7 @@ const schema = z.object({
   ASANA_WORKSPACE_GID: z.string().regex(/^\d+$/, 'must be a numeric Asana gid'),
   DATABASE_URL: z
     .string()
-    .regex(/^file:.+/, 'must be file:<path> (SQLite)')
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, 'must be file:<path> (SQLite) or postgres://… (PostgreSQL)')
     .default('file:./data/scim-bridge.db'),
   ASANA_RATE_LIMIT_PER_MINUTE: positiveInt.default(1500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -114,6 +114,16 @@ const schema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/, 'must be comma-separated domains like example.com'))),
   /** Seconds between readiness checks (store reachable, Asana token accepted); /readyz answers the last result. */
   READINESS_INTERVAL_SECONDS: positiveInt.default(30),
+  /**
+   * Seconds a replica holds a claimed work item without renewing its lease (renewed every third of it while the
+   * item runs): a replica that dies mid-item leaves it to the others after at most this (docs/reliability.md).
+   */
+  WORK_LEASE_SECONDS: positiveInt.default(30),
+  /**
+   * The window ASANA_RATE_LIMIT_PER_MINUTE counts in, in seconds. Asana's is a minute; shorter only against a
+   * simulator whose window is shortened the same way (tests).
+   */
+  ASANA_RATE_WINDOW_SECONDS: positiveInt.default(60),
 });
 
 export type Config = Readonly<
@@ -122,7 +132,8 @@ export type Config = Readonly<
   readonly SCIM_TOKEN: readonly string[];
   readonly TASK_HANDOVER_TO: readonly string[];
   readonly ASANA_ALLOWED_EMAIL_DOMAINS: readonly string[];
-  readonly databasePath: string;
+  /** Where the store is, for people: the SQLite path, or the PostgreSQL URL without its password. */
+  readonly databaseLabel: string;
 };
 
 export class ConfigError extends Error {
@@ -140,12 +151,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const databasePath = result.data.DATABASE_URL.slice('file:'.length);
+  const databaseLabel = labelOf(result.data.DATABASE_URL);
   return Object.freeze({
     ...result.data,
     SCIM_TOKEN: Object.freeze([...result.data.SCIM_TOKEN]),
     TASK_HANDOVER_TO: Object.freeze([...result.data.TASK_HANDOVER_TO]),
     ASANA_ALLOWED_EMAIL_DOMAINS: Object.freeze([...result.data.ASANA_ALLOWED_EMAIL_DOMAINS]),
-    databasePath,
+    databaseLabel,
   });
+}
+
+function labelOf(databaseUrl: string): string {
+  if (databaseUrl.startsWith('file:')) return databaseUrl.slice('file:'.length);
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
 }

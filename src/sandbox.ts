@@ -6,7 +6,8 @@ import { createLogger } from './logger.js';
 
 /**
  * `npm run sandbox`: the bridge on its embedded defaults — an SQLite file and the built-in Asana simulator — with
- * a freshly generated bearer token, for newcomers and IdP sandboxes. No Asana account needed.
+ * a freshly generated bearer token, for newcomers and IdP sandboxes. No Asana account needed. DATABASE_URL in the
+ * environment (e.g. postgres://…) replaces the SQLite file.
  */
 async function sandbox(): Promise<void> {
   // An admin's personal access token, as customers without Enterprise run the bridge (issue 10).
@@ -33,7 +34,7 @@ async function sandbox(): Promise<void> {
       `  SCIM base URL   ${base}   (also http://${host}:${config.PORT}/api/1.0/scim)`,
       `  Bearer token    ${token}`,
       `  Asana simulator ${simulator.url} (state: ${simulator.origin}/_simulator/state, same bearer as ASANA_TOKEN)`,
-      `  Database        ${config.databasePath}`,
+      `  Database        ${config.databaseLabel}`,
       '',
       'Try it:',
       `  curl -H "Authorization: Bearer ${token}" ${base}/ServiceProviderConfig`,

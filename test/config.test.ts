@@ -13,7 +13,7 @@ t.test('defaults are applied and the result is frozen', async (t) => {
   t.equal(config.HOST, '0.0.0.0');
   t.equal(config.ASANA_BASE_URL, 'https://app.asana.com/api/1.0');
   t.equal(config.DATABASE_URL, 'file:./data/scim-bridge.db');
-  t.equal(config.databasePath, './data/scim-bridge.db');
+  t.equal(config.databaseLabel, './data/scim-bridge.db');
   t.equal(config.ASANA_RATE_LIMIT_PER_MINUTE, 1500);
   t.equal(config.LOG_LEVEL, 'info');
   t.same(config.SCIM_TOKEN, [valid.SCIM_TOKEN]);
@@ -45,6 +45,13 @@ t.test('ASANA_ALLOWED_EMAIL_DOMAINS: empty allows any; a comma-separated list, t
   const config = loadConfig({ ...valid, ASANA_ALLOWED_EMAIL_DOMAINS: ' Example.com, @example.org ,' });
   t.same(config.ASANA_ALLOWED_EMAIL_DOMAINS, ['example.com', 'example.org']);
   t.ok(Object.isFrozen(config.ASANA_ALLOWED_EMAIL_DOMAINS));
+});
+
+t.test('DATABASE_URL=postgres://… chooses PostgreSQL; its password never shows in the label', async (t) => {
+  const config = loadConfig({ ...valid, DATABASE_URL: 'postgres://bridge:s3cret@db.internal:5432/scim' });
+  t.equal(config.DATABASE_URL, 'postgres://bridge:s3cret@db.internal:5432/scim');
+  t.equal(config.databaseLabel, 'postgres://bridge:***@db.internal:5432/scim');
+  t.equal(loadConfig({ ...valid, DATABASE_URL: 'postgresql://db/scim' }).databaseLabel, 'postgresql://db/scim');
 });
 
 const invalid: Array<[string, Record<string, string | undefined>, string]> = [

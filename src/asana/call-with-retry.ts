@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AsanaCallObserver } from './call-observer.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RequestBudget } from './rate-limiter.js';
 import { backoffDelayMs, mayRetry, type Repeatability } from './retry-policy.js';
 import type { AsanaEnvelope, AsanaRequest, AttemptOutcome } from './send-request.js';
 
@@ -12,7 +12,7 @@ export interface AsanaLogger {
 
 export interface RetryContext {
   readonly send: (request: AsanaRequest) => Promise<AttemptOutcome>;
-  readonly limiter: RateLimiter;
+  readonly limiter: RequestBudget;
   /** Time allowed for retrying, counted from the first failure; a wait that would overrun it is not started. */
   readonly retryBudgetMs: number;
   readonly random: () => number;

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { AsanaCallObserver } from './call-observer.js';
 import { callWithRetry, type AsanaLogger } from './call-with-retry.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RequestBudget } from './rate-limiter.js';
 import type { Repeatability } from './retry-policy.js';
 import { sendRequest, type AsanaEnvelope, type AsanaRequest } from './send-request.js';
 import type {
@@ -22,7 +22,7 @@ export interface AsanaClientOptions {
   /** Sent as the bearer token; never logged, never in an error message. */
   token: string;
   /** One per token, shared by every client that uses that token: Asana's limits are per token. */
-  limiter: RateLimiter;
+  limiter: RequestBudget;
   /** Time for one whole exchange (connect, headers, body); default 30 s. */
   requestTimeoutMs?: number;
   /**

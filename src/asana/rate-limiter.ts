@@ -6,6 +6,17 @@ export type RequestKind = 'read' | 'write';
 /** Call once when the response (or the failure) has arrived; later calls are ignored. */
 export type ReleaseSlot = () => void;
 
+/**
+ * The token's request budget as the client sees it: a slot per request, and a pause after a 429. RateLimiter is
+ * one process's; the bridge wires in one shared by every process using the token (docs/reliability.md, Replicas).
+ */
+export interface RequestBudget {
+  /** Waits for a slot; resolves with the function that gives it back. */
+  acquire(kind: RequestKind): Promise<ReleaseSlot>;
+  /** A 429's Retry-After: nobody sharing this budget sends anything until it has passed. */
+  pause(ms: number): void;
+}
+
 export interface RateLimiterOptions {
   /** Requests allowed in any rolling window; Asana: 150 (free) or 1,500 (paid) per minute per token. */
   requestsPerMinute: number;
@@ -43,7 +54,7 @@ interface Waiter {
  * the write pool, nor the other way round. Nothing polls: a waiter is woken by a release, or by the one timer that
  * is armed only while the oldest eligible waiter is blocked by the window or by a Retry-After pause.
  */
-export class RateLimiter {
+export class RateLimiter implements RequestBudget {
   readonly #requestsPerWindow: number;
   readonly #windowMs: number;
   readonly #maxPauseMs: number;

@@ -65,7 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) return usage('--limit must be a positive integer');
 
-  const context = openCliContext(loadConfigOrExit(process.env));
+  const context = await openCliContext(loadConfigOrExit(process.env));
   try {
     switch (command) {
       case 'status':

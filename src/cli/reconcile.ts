@@ -1,6 +1,7 @@
 import type { DriftAction } from '../provisioning/reconcile-report.js';
 import { Reconciler } from '../provisioning/reconciler.js';
 import { runReconcilePass } from '../provisioning/reconcile-pass.js';
+import { ReplicaLease } from '../provisioning/replica-lease.js';
 import type { CliContext } from './context.js';
 import { progressReporter } from './progress-bar.js';
 
@@ -18,8 +19,14 @@ export async function reconcileCommand(context: CliContext, options: { json: boo
     logger: context.logger,
   });
   const progress = progressReporter(context.err);
-  const report = await runReconcilePass({ reconciler, trail: context.trail }, 'cli', action, (p) => progress.update(p));
+  // One pass at a time with the running bridges' timers (and other commands) on the same database.
+  const lease = new ReplicaLease({ store: context.store, name: 'reconcile', holder: context.holder });
+  const report = await runReconcilePass({ reconciler, trail: context.trail, lease }, 'cli', action, (p) => progress.update(p));
   progress.done();
+  if (report === undefined) {
+    context.err.write('another reconcile pass is running (a bridge replica or another command); try again when it ends\n');
+    return 75;
+  }
   if (options.json) {
     context.out.write(`${JSON.stringify({ action, ...report })}\n`);
   } else {

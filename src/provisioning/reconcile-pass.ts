@@ -3,6 +3,7 @@ import { describeFailure } from './asana-failure.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { Drift, DriftAction, ReconcilePhase, ReconcileReport, Skipped } from './reconcile-report.js';
 import type { Reconciler } from './reconciler.js';
+import type { ReplicaLease } from './replica-lease.js';
 
 /** A drift item with the names an admin knows the resources by (as they were at the pass). */
 export type NamedDrift = Drift & { readonly userName?: string; readonly groupName?: string };
@@ -24,8 +25,21 @@ export interface ReconcileSummary {
   readonly skipped: readonly Skipped[];
 }
 
-/** One reconciliation pass, recorded in the audit log with its drift (the bridge's timer and the CLI both run it). */
+/**
+ * One reconciliation pass, recorded in the audit log with its drift (the bridge's timer and the CLI both run it).
+ * One pass at a time across every replica and command on the database (`lease`): undefined, and nothing done or
+ * recorded, while another process's pass runs.
+ */
 export function runReconcilePass(
+  deps: { readonly reconciler: Reconciler; readonly trail: AuditTrail; readonly lease: ReplicaLease },
+  actor: AuditActor,
+  action: DriftAction,
+  onProgress?: (progress: ReconcilePhase) => void,
+): Promise<ReconcileReport | undefined> {
+  return deps.lease.run(() => recordedPass(deps, actor, action, onProgress));
+}
+
+function recordedPass(
   deps: { readonly reconciler: Reconciler; readonly trail: AuditTrail },
   actor: AuditActor,
   action: DriftAction,

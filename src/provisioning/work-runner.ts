@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AsanaError } from '../asana/asana-error.js';
-import type { MappingStore, WorkItem } from '../store/mapping-store.js';
+import type { MappingStore, WorkItem, WorkLease } from '../store/mapping-store.js';
 import { describeFailure } from './asana-failure.js';
 import { NotCarriedOut, WaitingForDependency, type WorkExecutor } from './work-executor.js';
 
@@ -17,6 +17,13 @@ export interface WorkRunnerOptions {
   readonly executor: WorkExecutor;
   readonly gate?: WorkGate;
   readonly logger: Logger;
+  /** This process among the replicas on one database: the holder of the work leases it takes. */
+  readonly holder: string;
+  /**
+   * How long a claimed item stays this process's without a heartbeat; a replica that dies mid-item loses it after
+   * this, and another carries it out. Renewed every third of it while items run.
+   */
+  readonly leaseMs?: number;
   /** Items run at once by the background loop; the Asana client's own limits still apply beneath. */
   readonly concurrency?: number;
   readonly pollIntervalMs?: number;
@@ -61,20 +68,23 @@ export type RunOutcome =
 
 type Refusal = { readonly refused: AsanaError; readonly item: WorkItem };
 /**
- * `skipped`: another runner holds the order key (it may be running this very item) or older work comes first.
+ * `skipped`: another runner (this process's loop or another replica) holds the order key's lease (it may be
+ * running this very item), or older work comes first.
  * `stopped`: a gate kept the item from running (held or planned); nothing was sent.
  */
 type ItemResult = 'done' | 'notApplied' | 'unknown' | 'skipped' | 'failed' | 'stopped' | Refusal;
 
 /**
  * Drives queued Asana work until Asana agrees: at once for the request that queued it (the fast path), then in a
- * background loop with exponential backoff. Work with one order key runs one item at a time, oldest first; a
- * process-wide set of busy keys keeps the fast path and the loop from running the same item twice.
+ * background loop with exponential backoff. Work with one order key runs one item at a time, oldest first: an
+ * item runs only under a lease claimed in the store, so neither this process's fast path and loop nor two
+ * replicas on one database run an item (or two items of one order key) at once, and a replica that dies mid-item
+ * loses its lease to another (docs/reliability.md, Replicas).
  */
 export class WorkRunner {
-  private readonly busy = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private scanning = false;
   private stopped = true;
   private readonly now: () => number;
@@ -141,17 +151,40 @@ export class WorkRunner {
     return results;
   }
 
-  /** Starts the background loop, which also resumes whatever a previous process left pending. */
+  /**
+   * Starts the background loop, which also resumes whatever a previous process left pending (or a dead replica
+   * left leased, once its lease has run out), and the heartbeat that keeps this process's leases.
+   */
   start(): void {
     this.stopped = false;
     this.schedule(0);
+    this.heartbeat = setInterval(() => void this.renewLeases(), this.leaseMs / 3);
+    this.heartbeat.unref();
   }
 
-  /** Stops taking new work and waits for the calls in flight. */
+  /** Stops taking new work and waits for the calls in flight (their items' leases end as they settle). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.heartbeat);
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 30_000;
+  }
+
+  private lease(): WorkLease {
+    return { holder: this.options.holder, until: this.now() + this.leaseMs };
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await this.options.store.renewWorkLeases(this.lease());
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'work lease renewal failed');
+    }
   }
 
   /** Looks for due work soon (after a request left some pending). */
@@ -183,9 +216,9 @@ export class WorkRunner {
     try {
       const free = concurrency - this.inFlight.size;
       if (free > 0) {
-        const due = await this.options.store.dueWork(this.now(), free + this.busy.size);
-        for (const item of due.filter((i) => !this.busy.has(i.orderKey)).slice(0, free)) {
-          void this.track(this.runOne(item)).then(() => this.wake());
+        const claimed = await this.options.store.claimDueWork(this.now(), free, this.lease());
+        for (const item of claimed) {
+          void this.track(this.runGated(item)).then(() => this.wake());
         }
       }
     } catch (error) {
@@ -202,42 +235,51 @@ export class WorkRunner {
     return promise;
   }
 
-  /**
-   * Runs one item if it is the oldest of its order key. A refusal is recorded at once (the item leaves the queue
-   * and the resource says `failed`), whether or not a request still waits for it, so it is never sent twice.
-   */
+  /** Runs one item if it can be claimed: it is the oldest of its order key and nobody holds that key. */
   private async runOne(item: WorkItem): Promise<ItemResult> {
+    // Before the claim: a dry run plans work still queued behind other work too (the gates are idempotent).
+    if (await this.gateStops(item)) return 'stopped';
+    const claimed = await this.options.store.claimWorkItem(item.id, this.now(), this.lease());
+    return claimed === undefined ? 'skipped' : this.runClaimed(claimed);
+  }
+
+  /** An item the loop claimed: a gate's stop (a held removal) leaves the queue's runnable work, and its lease. */
+  private async runGated(item: WorkItem): Promise<ItemResult> {
+    return (await this.gateStops(item)) ? 'stopped' : this.runClaimed(item);
+  }
+
+  private async gateStops(item: WorkItem): Promise<boolean> {
+    return this.options.gate !== undefined && (await this.options.gate.check(item)) === 'stop';
+  }
+
+  /**
+   * Runs an item this process holds the lease of; settling it (done, deferred, failed) ends the lease. A refusal
+   * is recorded at once (the item leaves the queue and the resource says `failed`), whether or not a request
+   * still waits for it, so it is never sent twice.
+   */
+  private async runClaimed(item: WorkItem): Promise<ItemResult> {
     const { store, executor, logger } = this.options;
-    // Before the order checks: a dry run plans work still queued behind other work too (the gates are idempotent).
-    if (this.options.gate && (await this.options.gate.check(item)) === 'stop') return 'stopped';
-    if (this.busy.has(item.orderKey)) return 'skipped';
-    this.busy.add(item.orderKey);
     const log = logger.child({ work: item.work.kind, resource: item.resourceKey, workId: item.id });
     try {
-      if ((await store.oldestWorkId(item.orderKey)) !== item.id) return 'skipped';
-      try {
-        const effect = await executor.execute(item.work, item.id);
-        await store.completeWork(item, effect);
-        log.debug('asana work done');
-        return 'done';
-      } catch (error) {
-        if (refusesTheRequest(error) || error instanceof NotCarriedOut) {
-          await store.failWork(item, describeFailure(error));
-          const why = error instanceof AsanaError ? { status: error.status } : { reason: error.message };
-          log.warn(why, 'asana work failed for good');
-          return error instanceof AsanaError ? { refused: error, item } : 'failed';
-        }
-        const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;
-        // Waiting for a dependency is not Asana failing: look again soon rather than backing off.
-        const delay =
-          error instanceof WaitingForDependency ? (this.options.backoffBaseMs ?? 1000) : (retryAfter ?? this.backoff(item.attempts));
-        await store.deferWork(item, describeFailure(error), this.now() + delay);
-        const level = error instanceof AsanaError || error instanceof WaitingForDependency ? 'info' : 'error';
-        log[level]({ err: error, attempts: item.attempts + 1, retryInMs: delay }, 'asana work deferred');
-        return mayHaveReachedAsana(error) ? 'unknown' : 'notApplied';
+      const effect = await executor.execute(item.work, item.id);
+      await store.completeWork(item, effect);
+      log.debug('asana work done');
+      return 'done';
+    } catch (error) {
+      if (refusesTheRequest(error) || error instanceof NotCarriedOut) {
+        await store.failWork(item, describeFailure(error));
+        const why = error instanceof AsanaError ? { status: error.status } : { reason: error.message };
+        log.warn(why, 'asana work failed for good');
+        return error instanceof AsanaError ? { refused: error, item } : 'failed';
       }
-    } finally {
-      this.busy.delete(item.orderKey);
+      const retryAfter = error instanceof AsanaError ? error.retryAfterMs : undefined;
+      // Waiting for a dependency is not Asana failing: look again soon rather than backing off.
+      const delay =
+        error instanceof WaitingForDependency ? (this.options.backoffBaseMs ?? 1000) : (retryAfter ?? this.backoff(item.attempts));
+      await store.deferWork(item, describeFailure(error), this.now() + delay);
+      const level = error instanceof AsanaError || error instanceof WaitingForDependency ? 'info' : 'error';
+      log[level]({ err: error, attempts: item.attempts + 1, retryInMs: delay }, 'asana work deferred');
+      return mayHaveReachedAsana(error) ? 'unknown' : 'notApplied';
     }
   }
 

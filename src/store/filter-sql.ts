@@ -3,8 +3,9 @@ import { formatAttributeRef, targetDefinition, type AttributeRef } from '../scim
 import { ScimError } from '../scim/errors.js';
 import type { CompareOperator, CompValue, Filter } from '../scim/filter-ast.js';
 import { expandComplexPresence } from '../scim/filter-presence.js';
+import { sqliteDialect, type SqlDialect } from './sql-dialect.js';
 
-/** Where each SCIM attribute of one resource type lives in SQLite. */
+/** Where each SCIM attribute of one resource type lives in the store's tables (the same on both engines). */
 export interface SqlFilterTarget {
   /** SQL expression of the JSON document column, e.g. 'u.data'; attributes not listed below are read from it
    *  (core attributes at '$.name', sub-attributes '$.name.givenName', extension ones at
@@ -27,7 +28,8 @@ export interface SqlFilterTarget {
 }
 
 /**
- * Compiles a parsed filter to a WHERE fragment with `?` placeholders. It selects exactly what matchesFilter
+ * Compiles a parsed filter to a WHERE fragment with the dialect's placeholders (SQLite's `?`, PostgreSQL's `$n`;
+ * see sql-dialect.ts for what else differs). It selects exactly what matchesFilter
  * (src/scim/filter-predicate.ts) accepts; its header states the shared rules and test/scim/filter-cases.ts runs
  * every case through both. SQL's NULL is kept out of the answer: a comparison on a missing attribute may yield
  * NULL, which WHERE treats as false, and `not` coalesces it first, so `not (title eq "x")` matches no title.
@@ -35,8 +37,12 @@ export interface SqlFilterTarget {
  * The IdPs' lookups stay indexed: `userName eq` becomes `u.user_name = ? COLLATE NOCASE` (the NOCASE unique
  * index), `emails.value eq` an `u.id IN (SELECT … WHERE mv.value = ? COLLATE NOCASE)` on the side table's index.
  */
-export function compileFilterToSql(filter: Filter, target: SqlFilterTarget): { sql: string; params: unknown[] } {
-  const compiler = new FilterSqlCompiler(target);
+export function compileFilterToSql(
+  filter: Filter,
+  target: SqlFilterTarget,
+  dialect: SqlDialect = sqliteDialect,
+): { sql: string; params: unknown[] } {
+  const compiler = new FilterSqlCompiler(target, dialect);
   const sql = compiler.compile(filter, undefined);
   return { sql, params: compiler.params };
 }
@@ -56,7 +62,10 @@ const SQL_ORDERING: Partial<Record<CompareOperator, string>> = {
 class FilterSqlCompiler {
   readonly params: unknown[] = [];
 
-  constructor(private readonly target: SqlFilterTarget) {}
+  constructor(
+    private readonly target: SqlFilterTarget,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   compile(filter: Filter, element: ElementColumn | undefined): string {
     switch (filter.kind) {
@@ -65,14 +74,14 @@ class FilterSqlCompiler {
       case 'or':
         return `(${this.compile(filter.left, element)} OR ${this.compile(filter.right, element)})`;
       case 'not':
-        return `NOT IFNULL(${this.compile(filter.filter, element)}, 0)`;
+        return this.dialect.notTrue(this.compile(filter.filter, element));
       case 'present':
         return this.present(filter.attr, element);
       case 'compare': {
         const { attr, op, value } = filter;
         if (value === null) {
-          if (op === 'eq') return `NOT IFNULL(${this.present(attr, element)}, 0)`;
-          return op === 'ne' ? this.present(attr, element) : '0';
+          if (op === 'eq') return this.dialect.notTrue(this.present(attr, element));
+          return op === 'ne' ? this.present(attr, element) : this.dialect.falseLiteral;
         }
         const definition = targetDefinition(attr);
         return this.leaf(attr, element, (expression) => this.comparison(definition, op, value, expression));
@@ -92,7 +101,7 @@ class FilterSqlCompiler {
   private present(ref: AttributeRef, element: ElementColumn | undefined): string {
     if (ref.attribute.type === 'complex' && !ref.subAttribute) {
       const expanded = expandComplexPresence(ref);
-      return expanded ? this.compile(expanded, element) : '0';
+      return expanded ? this.compile(expanded, element) : this.dialect.falseLiteral;
     }
     const definition = targetDefinition(ref);
     // RFC 7643 §2.5: null and "" are unassigned.
@@ -126,18 +135,14 @@ class FilterSqlCompiler {
       // IN rather than a correlated EXISTS: SQLite answers the subquery from the side table's index once.
       return `${side.ownerKey} IN (SELECT mv.${side.ownerColumn} FROM ${side.table} AS mv WHERE ${where})`;
     }
-    const json = this.target.json;
-    // json_extract on the document by the element's full path, not on mv.value: that text is not JSON when the
-    // element is a bare string, and json_extract would raise instead of yielding NULL.
-    const where = condition((sub) =>
-      sub ? `json_extract(${json}, mv.fullkey || ${sqlText(jsonKey(sub.name))})` : 'mv.value',
-    );
-    return `EXISTS (SELECT 1 FROM json_each(${json}, ${sqlText(jsonPath(ref, false))}) AS mv WHERE ${where})`;
+    const elements = this.dialect.elementsAt(this.target.json, jsonPath(ref, false));
+    const where = condition((sub) => elements.column(sub, ref.attribute.type));
+    return `EXISTS (SELECT 1 FROM ${elements.from} WHERE ${where})`;
   }
 
   private scalar(ref: AttributeRef): string {
     const column = this.target.columns[formatAttributeRef(ref)];
-    return column ?? `json_extract(${this.target.json}, ${sqlText(jsonPath(ref, true))})`;
+    return column ?? this.dialect.scalarAt(this.target.json, jsonPath(ref, true), targetDefinition(ref).type);
   }
 
   private comparison(
@@ -150,65 +155,58 @@ class FilterSqlCompiler {
     switch (definition.type) {
       case 'string':
       case 'reference':
-        return typeof value === 'string' ? this.textComparison(op, value, expression, definition.caseExact) : '0';
+        if (typeof value !== 'string') return this.dialect.falseLiteral;
+        return this.textComparison(op, value, expression, definition.caseExact);
       case 'boolean':
-        // SQLite has no boolean: columns hold 0/1 and json_extract turns JSON true/false into 1/0.
-        if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) return '0';
-        return `${expression} ${ordering} ${this.param(value ? 1 : 0)}`;
+        // The store keeps booleans as 0/1 (SQLite has no boolean), and JSON true/false are read as 1/0.
+        if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) return this.dialect.falseLiteral;
+        return `${expression} ${ordering} ${this.param(value ? 1 : 0, 'other')}`;
       case 'integer':
       case 'decimal':
-        return typeof value === 'number' && ordering ? `${expression} ${ordering} ${this.param(value)}` : '0';
+        if (typeof value !== 'number' || !ordering) return this.dialect.falseLiteral;
+        return `${expression} ${ordering} ${this.param(value, 'number')}`;
       case 'dateTime':
         // Both sides are canonical UTC text (the parser normalized the literal), so text order is time order.
-        return typeof value === 'string' && ordering ? `${expression} ${ordering} ${this.param(value)}` : '0';
+        if (typeof value !== 'string' || !ordering) return this.dialect.falseLiteral;
+        return this.dialect.exactComparison(expression, ordering, this.param(value));
       case 'complex':
-        return '0';
+        return this.dialect.falseLiteral;
     }
   }
 
   /**
-   * caseExact false: NOCASE comparisons (usable by NOCASE indexes) and LIKE, which SQLite matches ASCII-case-
-   * insensitively; `%`, `_` and the escape character itself are escaped. caseExact true: BINARY comparisons and
-   * instr/substr, because LIKE would ignore case.
+   * caseExact false: case-folded comparisons (usable by the case-insensitive indexes) and a case-insensitive LIKE;
+   * `%`, `_` and the escape character itself are escaped. caseExact true: exact comparisons and substring tests,
+   * because LIKE would ignore case.
    */
   private textComparison(op: CompareOperator, value: string, expression: string, caseExact: boolean): string {
     const ordering = SQL_ORDERING[op];
-    if (ordering) return `${expression} ${ordering} ${this.param(value)}${caseExact ? '' : ' COLLATE NOCASE'}`;
+    if (ordering) {
+      return caseExact
+        ? this.dialect.exactComparison(expression, ordering, this.param(value))
+        : this.dialect.foldedComparison(expression, ordering, this.param(value));
+    }
     if (!caseExact) {
       const escaped = value.replace(/[\\%_]/g, '\\$&');
       const pattern = op === 'co' ? `%${escaped}%` : op === 'sw' ? `${escaped}%` : `%${escaped}`;
-      return `${expression} LIKE ${this.param(pattern)} ESCAPE '\\'`;
+      return this.dialect.foldedLike(expression, this.param(pattern));
     }
-    switch (op) {
-      case 'co':
-        return `instr(${expression}, ${this.param(value)}) > 0`;
-      case 'sw':
-        return `substr(${expression}, 1, length(${this.param(value)})) = ${this.param(value)}`;
-      default:
-        // When the literal is longer than the value the start falls at or below 0 and substr returns at most
-        // the whole (shorter) value, which cannot equal the literal.
-        return `substr(${expression}, length(${expression}) - length(${this.param(value)}) + 1) = ${this.param(value)}`;
-    }
+    const literal = () => this.param(value);
+    if (op === 'co') return this.dialect.contains(expression, literal);
+    return op === 'sw' ? this.dialect.startsWith(expression, literal) : this.dialect.endsWith(expression, literal);
   }
 
-  private param(value: unknown): string {
+  private param(value: unknown, kind: 'text' | 'number' | 'other' = 'text'): string {
     this.params.push(value);
-    return '?';
+    return this.dialect.placeholder(this.params.length, kind);
   }
 }
 
-/** `$."name"."givenName"`, `$."urn:…:User"."department"`: every key quoted, since URNs contain dots. */
-function jsonPath(ref: AttributeRef, withSubAttribute: boolean): string {
-  const extension = ref.extension ? jsonKey(ref.schema) : '';
-  const sub = withSubAttribute && ref.subAttribute ? jsonKey(ref.subAttribute.name) : '';
-  return `$${extension}${jsonKey(ref.attribute.name)}${sub}`;
-}
-
-/** Names come from the schema definitions, never from the request, and contain no double quotes. */
-function jsonKey(name: string): string {
-  return `."${name}"`;
-}
-
-function sqlText(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
+/** The keys of an attribute in the JSON document: `["name", "givenName"]`, `["urn:…:User", "department"]`. */
+function jsonPath(ref: AttributeRef, withSubAttribute: boolean): string[] {
+  return [
+    ...(ref.extension ? [ref.schema] : []),
+    ref.attribute.name,
+    ...(withSubAttribute && ref.subAttribute ? [ref.subAttribute.name] : []),
+  ];
 }

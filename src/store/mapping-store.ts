@@ -3,7 +3,8 @@ import type { OrderKey, ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store: the IdP's desired state (the SCIM resources), their Asana gids, their sync state, and the
- * queue of Asana work still to do. One interface, so a PostgreSQL implementation can replace SQLite.
+ * queue of Asana work still to do. One interface, two engines (sqlite-store.ts, postgres-store.ts, chosen by
+ * DATABASE_URL in open-store.ts), held to the same behaviour by the contract suite in test/store/.
  * Every write method is one transaction: a resource change and the Asana work it implies commit together.
  */
 /** `held` and `planned`: a removal the deprovisioning brake holds, work a dry run only plans (deprovisioning-store.ts). */
@@ -137,6 +138,15 @@ export interface GroupRef {
   readonly displayName: string;
 }
 
+/**
+ * A replica's hold on work items: the holder (one id per process) runs them alone until `until` (ms since the
+ * epoch); a holder that dies loses them when the lease runs out and another replica takes them.
+ */
+export interface WorkLease {
+  readonly holder: string;
+  readonly until: number;
+}
+
 /** A write that lost a race: `uniqueness` (a unique attribute is taken) or `version` (the row changed meanwhile). */
 export class StoreConflict extends Error {
   override readonly name = 'StoreConflict';
@@ -237,10 +247,23 @@ export interface MappingStore {
 
   /** Work whose time has come: for each order key only its oldest item, so related work runs in order. */
   dueWork(now: number, limit: number): Promise<WorkItem[]>;
+  /**
+   * Claims up to `limit` due items (as dueWork, skipping items and order keys another holder's live lease covers)
+   * for `lease`, atomically: two replicas never claim one item, nor two items of one order key, at once.
+   */
+  claimDueWork(now: number, limit: number, lease: WorkLease): Promise<WorkItem[]>;
+  /**
+   * Claims one item for `lease` if it is still queued, the oldest of its order key and no live lease covers its
+   * order key (the fast path of the request that queued it); returns it as it now is, else undefined.
+   */
+  claimWorkItem(id: number, now: number, lease: WorkLease): Promise<WorkItem | undefined>;
+  /** Extends every lease `lease.holder` holds on work items to `lease.until` (a live replica's heartbeat). */
+  renewWorkLeases(lease: WorkLease): Promise<void>;
   /** True while work is queued for the resource (its Asana side is still moving). */
   hasQueuedWork(resourceKey: ResourceKey): Promise<boolean>;
   /** The id of the oldest queued item with this order key: only that one may run. */
   oldestWorkId(orderKey: OrderKey): Promise<number | undefined>;
+  // completeWork, deferWork and failWork end the item's lease (deferred work may then be claimed by anyone).
   /** Asana agreed: drop the item, record the effect; the resource is `synced` when no work is left for it. */
   completeWork(item: WorkItem, effect: WorkEffect): Promise<void>;
   /**

@@ -1,11 +1,19 @@
 /**
  * Versioned schema migrations, applied in order at start inside one transaction each. Append only: a shipped
  * migration is never edited, so every database reaches the same schema by the same steps.
+ *
+ * Each migration carries its SQL once per engine, side by side, so adding one is one entry here
+ * (docs/decisions.md, "PostgreSQL: two stores behind one contract"). The PostgreSQL text keeps the SQLite names
+ * and shapes: the same tables and columns, `rowid` as an identity column where the queries order by creation, and
+ * case-insensitive uniqueness as unique indexes on nocase(…) (a function folding ASCII as SQLite's NOCASE does).
  */
 export interface Migration {
   readonly version: number;
   readonly name: string;
+  /** SQLite (src/store/sqlite/database.ts). */
   readonly sql: string;
+  /** PostgreSQL (src/store/postgres/database.ts), the same change. */
+  readonly postgres: string;
 }
 
 export const migrations: readonly Migration[] = [
@@ -81,6 +89,80 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX asana_work_order ON asana_work (order_key, id);
       CREATE INDEX asana_work_due ON asana_work (next_attempt_at);
     `,
+    postgres: `
+      -- SQLite's NOCASE: ASCII letters fold, no others (RFC 7643 §2.1 caseExact false, as the filter predicate
+      -- reads it); lower() would fold every script. Immutable, so indexes can be built on it.
+      CREATE FUNCTION nocase(value TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT translate(value, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
+
+      CREATE TABLE users (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        external_id TEXT,
+        active INTEGER NOT NULL,
+        asana_gid TEXT,
+        created TEXT NOT NULL,
+        last_modified TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sync_state TEXT NOT NULL,
+        sync_attempts INTEGER NOT NULL DEFAULT 0,
+        sync_error TEXT,
+        data TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX users_user_name ON users (nocase(user_name));
+      CREATE INDEX users_external_id ON users (external_id);
+      CREATE INDEX users_asana_gid ON users (asana_gid);
+
+      CREATE TABLE user_emails (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        value TEXT NOT NULL,
+        type TEXT,
+        "primary" INTEGER
+      );
+      CREATE INDEX user_emails_value ON user_emails (nocase(value));
+      CREATE INDEX user_emails_user ON user_emails (user_id);
+
+      CREATE TABLE groups (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        external_id TEXT,
+        asana_gid TEXT,
+        created TEXT NOT NULL,
+        last_modified TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sync_state TEXT NOT NULL,
+        sync_attempts INTEGER NOT NULL DEFAULT 0,
+        sync_error TEXT,
+        data TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE UNIQUE INDEX groups_display_name ON groups (nocase(display_name)) WHERE deleted = 0;
+      CREATE INDEX groups_asana_gid ON groups (asana_gid);
+      CREATE INDEX groups_external_id ON groups (external_id);
+
+      CREATE TABLE group_members (
+        rowid BIGINT GENERATED ALWAYS AS IDENTITY,
+        group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, user_id)
+      );
+      CREATE INDEX group_members_user ON group_members (user_id);
+
+      CREATE TABLE asana_work (
+        id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        resource_key TEXT NOT NULL,
+        order_key TEXT NOT NULL,
+        work TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT
+      );
+      CREATE INDEX asana_work_resource ON asana_work (resource_key);
+      CREATE INDEX asana_work_order ON asana_work (order_key, id);
+      CREATE INDEX asana_work_due ON asana_work (next_attempt_at);
+    `,
   },
   {
     version: 2,
@@ -91,6 +173,13 @@ export const migrations: readonly Migration[] = [
       UPDATE users SET asana_email = user_name;
       -- One person in Asana cannot be two SCIM users.
       CREATE UNIQUE INDEX users_asana_email ON users (asana_email COLLATE NOCASE);
+      ALTER TABLE users ADD COLUMN email_in_asana TEXT;
+      UPDATE users SET email_in_asana = user_name WHERE asana_gid IS NOT NULL OR active = 1;
+    `,
+    postgres: `
+      ALTER TABLE users ADD COLUMN asana_email TEXT NOT NULL DEFAULT '';
+      UPDATE users SET asana_email = user_name;
+      CREATE UNIQUE INDEX users_asana_email ON users (nocase(asana_email));
       ALTER TABLE users ADD COLUMN email_in_asana TEXT;
       UPDATE users SET email_in_asana = user_name WHERE asana_gid IS NOT NULL OR active = 1;
     `,
@@ -114,6 +203,20 @@ export const migrations: readonly Migration[] = [
           ELSE 'Team:' || json_extract(work, '$.groupId') || ':' || lower(json_extract(work, '$.email'))
         END
         WHERE json_extract(work, '$.kind') NOT IN ('createTeam', 'renameTeam');
+    `,
+    postgres: `
+      UPDATE asana_work SET work = jsonb_set(work::jsonb, '{email}', to_jsonb(coalesce(
+          (SELECT coalesce(email_in_asana, asana_email) FROM users WHERE id = asana_work.work::jsonb ->> 'userId'),
+          work::jsonb ->> 'user',
+          work::jsonb ->> 'userId')))::text
+        WHERE work::jsonb ->> 'kind' IN ('removeUserFromWorkspace', 'addUserToTeam', 'removeUserFromTeam')
+          AND work::jsonb ->> 'email' IS NULL;
+      UPDATE asana_work SET order_key = CASE
+          WHEN work::jsonb ->> 'kind' IN ('addUserToWorkspace', 'removeUserFromWorkspace')
+            THEN 'Person:' || lower(work::jsonb ->> 'email')
+          ELSE 'Team:' || (work::jsonb ->> 'groupId') || ':' || lower(work::jsonb ->> 'email')
+        END
+        WHERE work::jsonb ->> 'kind' NOT IN ('createTeam', 'renameTeam');
     `,
   },
   {
@@ -147,6 +250,30 @@ export const migrations: readonly Migration[] = [
         UPDATE asana_work SET enqueued_at = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id;
       END;
     `,
+    postgres: `
+      CREATE TABLE audit_log (
+        id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        resource_type TEXT,
+        resource_id TEXT,
+        subject TEXT,
+        user_ids TEXT NOT NULL,
+        asana_calls TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        http_status INTEGER,
+        detail TEXT
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX audit_log_subject ON audit_log (nocase(subject));
+      CREATE INDEX audit_log_resource ON audit_log (resource_id);
+      CREATE INDEX audit_log_operation ON audit_log (operation, at);
+
+      -- A column default does what SQLite's trigger does: the time each item was queued, in milliseconds.
+      ALTER TABLE asana_work ADD COLUMN enqueued_at BIGINT
+        DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+    `,
   },
   {
     version: 5,
@@ -154,11 +281,17 @@ export const migrations: readonly Migration[] = [
     sql: `
       ALTER TABLE asana_work ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
     `,
+    postgres: `
+      ALTER TABLE asana_work ADD COLUMN failed INTEGER NOT NULL DEFAULT 0;
+    `,
   },
   {
     version: 6,
     name: 'users: whether Asana holds the person as a guest (workspace_membership.is_guest), null until seen',
     sql: `
+      ALTER TABLE users ADD COLUMN asana_guest INTEGER;
+    `,
+    postgres: `
       ALTER TABLE users ADD COLUMN asana_guest INTEGER;
     `,
   },
@@ -193,6 +326,90 @@ export const migrations: readonly Migration[] = [
         in_flight_task TEXT
       );
       CREATE INDEX task_handovers_user ON task_handovers (user_id);
+    `,
+    postgres: `
+      CREATE TABLE deprovision_admissions (
+        work_id INTEGER PRIMARY KEY,
+        at BIGINT NOT NULL,
+        counted INTEGER NOT NULL
+      );
+      CREATE INDEX deprovision_admissions_at ON deprovision_admissions (at);
+
+      CREATE TABLE task_handovers (
+        work_id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        target_gid TEXT,
+        target_label TEXT,
+        handed_over INTEGER NOT NULL DEFAULT 0,
+        not_handed_over INTEGER NOT NULL DEFAULT 0,
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        outcome TEXT,
+        in_flight_task TEXT
+      );
+      CREATE INDEX task_handovers_user ON task_handovers (user_id);
+    `,
+  },
+  {
+    version: 8,
+    name: 'replicas: leased work items, named leases, the shared Asana request budget',
+    sql: `
+      -- A replica claims a work item by setting both (one UPDATE); another may take it once lease_until has passed
+      -- (its holder died). Milliseconds since the epoch, like next_attempt_at.
+      ALTER TABLE asana_work ADD COLUMN claimed_by TEXT;
+      ALTER TABLE asana_work ADD COLUMN lease_until INTEGER;
+
+      -- One holder at a time of a named duty across replicas (the reconcile pass).
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        lease_until INTEGER NOT NULL
+      );
+
+      -- The Asana token's request budget, shared by every process using the token (keyed by a digest of the
+      -- token, never the token). A slot counts in the window from sending a request until a window after its
+      -- answer (expires_at), and in the concurrency pool while in_flight_until is ahead (NULL once answered). The
+      -- holder renews its in-flight slots: a slot whose holder died leaves the pool soon, the window a window later.
+      CREATE TABLE asana_budget_slots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        budget_key TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        in_flight_until INTEGER,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX asana_budget_slots_key ON asana_budget_slots (budget_key, expires_at);
+      CREATE INDEX asana_budget_slots_holder ON asana_budget_slots (holder);
+      -- A 429's Retry-After pauses every process using the token.
+      CREATE TABLE asana_budget_pauses (
+        budget_key TEXT PRIMARY KEY,
+        paused_until INTEGER NOT NULL
+      );
+    `,
+    postgres: `
+      ALTER TABLE asana_work ADD COLUMN claimed_by TEXT;
+      ALTER TABLE asana_work ADD COLUMN lease_until BIGINT;
+
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        lease_until BIGINT NOT NULL
+      );
+
+      CREATE TABLE asana_budget_slots (
+        id INTEGER GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        budget_key TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        in_flight_until BIGINT,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX asana_budget_slots_key ON asana_budget_slots (budget_key, expires_at);
+      CREATE INDEX asana_budget_slots_holder ON asana_budget_slots (holder);
+      CREATE TABLE asana_budget_pauses (
+        budget_key TEXT PRIMARY KEY,
+        paused_until BIGINT NOT NULL
+      );
     `,
   },
 ];

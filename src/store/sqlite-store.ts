@@ -13,7 +13,10 @@ import {
   type UserUndo,
   type WorkEffect,
   type WorkItem,
+  type WorkLease,
 } from './mapping-store.js';
+import type { BudgetGrant, BudgetSlotRequest, CoordinationStore, LeaseClaim, LeaseName } from './coordination.js';
+import { SqliteCoordination } from './sqlite/coordination.js';
 import type {
   AttentionItem,
   AuditEntry,
@@ -38,24 +41,16 @@ import { OperationsQueries } from './sqlite/operations-queries.js';
 import { GroupTable } from './sqlite/group-table.js';
 import { ReadCache } from './sqlite/read-cache.js';
 import { UserTable } from './sqlite/user-table.js';
-import { resourceOf, WorkQueue } from './sqlite/work-queue.js';
-import { groupKey, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
-
-/**
- * Refused work that nothing else would queue again, so it is parked for the group's next write (WorkQueue.park):
- * a member's removal (the member is no longer in the group) and a rename (a write that keeps the name queues
- * none). The next write of a `failed` group queues its team's creation and its members' adds itself (GroupService),
- * and a user's write its invitation or removal (UserService).
- */
-function owedAfterRefusal(work: AsanaWork): boolean {
-  return work.kind === 'removeUserFromTeam' || work.kind === 'renameTeam';
-}
+import { WorkQueue } from './sqlite/work-queue.js';
+import { owedAfterRefusal } from './refusals.js';
+import { groupKey, resourceOf, userKey, type OrderKey, type ResourceKey } from './work-keys.js';
 
 /**
  * The mapping store on one SQLite file, through better-sqlite3. Calls are synchronous underneath, so each
- * method is one immediate transaction and no two interleave; the async signatures let PostgreSQL fit later.
+ * method is one immediate transaction and no two interleave; the async signatures are PostgreSQL's too
+ * (postgres-store.ts).
  */
-export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore, DeprovisioningStore {
+export class SqliteStore implements MappingStore, CoordinationStore, AuditLogStore, OperationsStore, DeprovisioningStore {
   private readonly users: UserTable;
   private readonly groups: GroupTable;
   private readonly work: WorkQueue;
@@ -63,6 +58,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
   private readonly audit: SqliteAuditLog;
   private readonly operations: OperationsQueries;
   private readonly deprovisioning: DeprovisioningTables;
+  private readonly coordination: SqliteCoordination;
 
   private constructor(private readonly sql: SqliteContext) {
     this.audit = new SqliteAuditLog(sql);
@@ -72,6 +68,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     this.groups = new GroupTable(sql);
     this.work = new WorkQueue(sql);
     this.deprovisioning = new DeprovisioningTables(sql);
+    this.coordination = new SqliteCoordination(sql);
   }
 
   /** Opens (creating if needed) the database file and applies pending migrations. */
@@ -219,7 +216,7 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
         memberIds: previous.memberIds.filter((m) => users.has(m)),
       };
       if (state === undefined) this.groups.insert(restored);
-      else this.groups.update(restored, state.version);
+      else this.groups.update(restored, state.version, true);
       this.work.restoreSync(groupKey(id), previous.sync);
       return true;
     });
@@ -243,6 +240,18 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
 
   async dueWork(now: number, limit: number): Promise<WorkItem[]> {
     return this.work.due(now, limit);
+  }
+
+  async claimDueWork(now: number, limit: number, lease: WorkLease): Promise<WorkItem[]> {
+    return this.coordinate(() => this.work.claimDue(now, limit, lease));
+  }
+
+  async claimWorkItem(id: number, now: number, lease: WorkLease): Promise<WorkItem | undefined> {
+    return this.coordinate(() => this.work.claimOne(id, now, lease));
+  }
+
+  async renewWorkLeases(lease: WorkLease): Promise<void> {
+    this.coordinate(() => this.work.renewLeases(lease));
   }
 
   async hasQueuedWork(resourceKey: ResourceKey): Promise<boolean> {
@@ -294,6 +303,30 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     if (table === 'users') return this.users.version(id);
     const state = this.groups.state(id);
     return state && !state.deleted ? state.version : undefined;
+  }
+
+  async takeLease(claim: LeaseClaim, now: number): Promise<boolean> {
+    return this.coordinate(() => this.coordination.takeLease(claim, now));
+  }
+
+  async releaseLease(name: LeaseName, holder: string): Promise<void> {
+    this.coordinate(() => this.coordination.releaseLease(name, holder));
+  }
+
+  async takeBudgetSlot(request: BudgetSlotRequest): Promise<BudgetGrant> {
+    return this.coordinate(() => this.coordination.takeBudgetSlot(request));
+  }
+
+  async releaseBudgetSlot(slotId: number, expiresAt: number): Promise<void> {
+    this.coordinate(() => this.coordination.releaseBudgetSlot(slotId, expiresAt));
+  }
+
+  async renewBudgetSlots(holder: string, inFlightUntil: number, holdUntil: number): Promise<void> {
+    this.coordinate(() => this.coordination.renewBudgetSlots(holder, inFlightUntil, holdUntil));
+  }
+
+  async pauseBudget(budgetKey: string, until: number): Promise<void> {
+    this.coordinate(() => this.coordination.pauseBudget(budgetKey, until));
   }
 
   async appendAudit(entry: AuditEntryInput): Promise<void> {
@@ -391,6 +424,23 @@ export class SqliteStore implements MappingStore, AuditLogStore, OperationsStore
     } finally {
       // Every write, committed or rolled back, empties the read cache (see ReadCache).
       this.cache.clear();
+    }
+  }
+
+  /**
+   * A transaction that changes no resource (claims, leases, the Asana budget): the read cache stays, since nothing
+   * it holds changed (other processes' caches still see the commit in PRAGMA data_version and start over). It
+   * commits without an fsync (WAL with synchronous=NORMAL survives a process crash, not a power loss): a power
+   * loss ends every process on this machine, and with them every lease and request in flight, so nothing is lost
+   * that still matters; and each item's claim and each call's budget slot cost microseconds, not an fsync each
+   * (5–13 ms on the machine of docs/benchmarks.md, holding the event loop).
+   */
+  private coordinate<T>(fn: () => T): T {
+    this.sql.db.pragma('synchronous = NORMAL');
+    try {
+      return this.sql.db.transaction(fn).immediate();
+    } finally {
+      this.sql.db.pragma('synchronous = FULL');
     }
   }
 

@@ -36,3 +36,12 @@ export function workKeys(work: AsanaWork): { resourceKey: ResourceKey; orderKey:
     }
   }
 }
+
+/** The table and id of the resource a key names. */
+export function resourceOf(resourceKey: ResourceKey): { table: 'users' | 'groups'; id: string } {
+  const separator = resourceKey.indexOf(':');
+  return {
+    table: resourceKey.slice(0, separator) === 'Group' ? 'groups' : 'users',
+    id: resourceKey.slice(separator + 1),
+  };
+}

@@ -14,9 +14,10 @@ export interface BridgeProcess {
   kill(): Promise<void>;
 }
 
+/** `database`: a SQLite file's path, or a database URL (`file:…`, `postgres://…`) as DATABASE_URL takes it. */
 export async function startBridgeProcess(
   simulator: AsanaSimulator,
-  databasePath: string,
+  database: string,
   env: Record<string, string> = {},
 ): Promise<BridgeProcess> {
   // freePort closes its probe socket before the child binds, so a parallel test can take the port in between:
@@ -34,7 +35,7 @@ export async function startBridgeProcess(
         ASANA_BASE_URL: simulator.url,
         ASANA_TOKEN: simulator.token,
         ASANA_WORKSPACE_GID: simulator.workspaceGid,
-        DATABASE_URL: `file:${databasePath}`,
+        DATABASE_URL: /^[a-z][a-z0-9+.-]*:/i.test(database) ? database : `file:${database}`,
         LOG_LEVEL: 'warn',
         ...env,
       },

@@ -11,21 +11,24 @@ export interface CliResult {
 }
 
 /** Runs `scim-bridge <args>` from source with the harness's store and simulator, as an operator beside the bridge. */
-export async function runCli(h: Harness, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const port = new URL(h.origin).port;
+export function runCli(h: Harness, args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCliWith(args, {
+    SCIM_TOKEN: TEST_TOKEN,
+    ASANA_BASE_URL: h.simulator.url,
+    ASANA_TOKEN: h.simulator.token,
+    ASANA_WORKSPACE_GID: h.simulator.workspaceGid,
+    DATABASE_URL: `file:${h.databasePath}`,
+    HOST: '127.0.0.1',
+    PORT: new URL(h.origin).port,
+    ...env,
+  });
+}
+
+/** Runs `scim-bridge <args>` from source with the given environment (over the test process's own). */
+export async function runCliWith(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: {
-        ...process.env,
-        SCIM_TOKEN: TEST_TOKEN,
-        ASANA_BASE_URL: h.simulator.url,
-        ASANA_TOKEN: h.simulator.token,
-        ASANA_WORKSPACE_GID: h.simulator.workspaceGid,
-        DATABASE_URL: `file:${h.databasePath}`,
-        HOST: '127.0.0.1',
-        PORT: port,
-        ...env,
-      },
+      env: { ...process.env, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

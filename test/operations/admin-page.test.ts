@@ -63,7 +63,7 @@ t.test('the admin page in headless Chromium: state, failures with reasons, audit
     headers: { authorization: `Bearer ${h.simulator.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ data: { user: 'raj@example.com' } }),
   });
-  await runReconcilePass({ reconciler: h.bridge.reconciler, trail: h.bridge.auditTrail }, 'reconciler', 'report');
+  await runReconcilePass({ reconciler: h.bridge.reconciler, trail: h.bridge.auditTrail, lease: h.bridge.reconcileLease }, 'reconciler', 'report');
   // Asana refuses one user after the IdP's deadline (failed), and is down for another (pending). Nothing else
   // may be in flight when the refusal is armed.
   t.ok(await h.bridge.runner.drain(10_000));

@@ -60,7 +60,7 @@ t.test('/metrics: its own token, then the named metrics, parsed', async (t) => {
     headers: { authorization: `Bearer ${h.simulator.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ data: { user: 'limited@example.com' } }),
   });
-  await runReconcilePass({ reconciler: h.bridge.reconciler, trail: h.bridge.auditTrail }, 'reconciler', 'report');
+  await runReconcilePass({ reconciler: h.bridge.reconciler, trail: h.bridge.auditTrail, lease: h.bridge.reconcileLease }, 'reconciler', 'report');
   // Asana keeps failing: this user's invitation stays queued while we scrape.
   h.simulator.setFaults({ failNext: { count: 100_000, status: 503 } });
   t.equal((await h.request('POST', '/Users', { body: userBody('queued@example.com') })).status, 201);

@@ -23,3 +23,18 @@ t.test('scim-bridge reconcile --json prints progress and its figures, and record
   t.match(entry, { actor: 'cli', outcome: 'drift: 1' }, 'the pass is in the audit log');
   t.notMatch(stderr + stdout, h.simulator.token);
 });
+
+t.test('one reconcile pass at a time: the command stands aside while another process holds the pass', async (t) => {
+  const h = await startHarness(t);
+  const other = { name: 'reconcile', holder: 'replica-b', until: Date.now() + 60_000 } as const;
+  t.ok(await h.bridge.store.takeLease(other, Date.now()), 'another replica is running a pass');
+  const busy = await runCli(h, ['reconcile', '--json']);
+  t.equal(busy.code, 75, 'EX_TEMPFAIL: try again later');
+  t.match(busy.stderr, /another reconcile pass is running/);
+  t.equal(busy.stdout, '', 'no report');
+  t.same(await h.bridge.store.queryAudit({ operation: 'reconcile', limit: 1 }), [], 'no pass recorded');
+  await h.bridge.store.releaseLease('reconcile', 'replica-b');
+  const free = await runCli(h, ['reconcile', '--json']);
+  t.equal(free.code, 0, free.stderr);
+  t.ok(await h.bridge.store.takeLease({ ...other, until: Date.now() + 60_000 }, Date.now()), 'the command released the lease');
+});

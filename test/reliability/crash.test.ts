@@ -7,6 +7,8 @@ import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-proces
 import { managedMembers, userBody } from '../helpers/harness.js';
 
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
+/** The killed bridge's work leases run out this soon, so its successor resumes the items without a long wait. */
+const FIRST_BRIDGE = { ASANA_SYNC_DEADLINE_MS: '300', WORK_LEASE_SECONDS: '5' };
 
 /** Polls until every listed resource says synced (the bridge's own account of Asana). */
 async function waitSynced(bridge: BridgeProcess, paths: readonly string[], timeoutMs = 90_000): Promise<boolean> {
@@ -29,7 +31,7 @@ t.test('SIGKILL while Asana is failing: every answered write reaches Asana, once
   const simulator = await startAsanaSimulator({ faults: { errorRate: 1 } });
   t.teardown(() => simulator.close());
   const db = tempDatabase(t);
-  const first = await startBridgeProcess(simulator, db, { ASANA_SYNC_DEADLINE_MS: '300' });
+  const first = await startBridgeProcess(simulator, db, FIRST_BRIDGE);
   t.teardown(() => first.kill());
 
   const accepted: string[] = [];
@@ -65,7 +67,7 @@ t.test('SIGKILL in the middle of a 300-member group push', async (t) => {
   const simulator = await startAsanaSimulator({ seedUsers: 300 });
   t.teardown(() => simulator.close());
   const db = tempDatabase(t);
-  const first = await startBridgeProcess(simulator, db, { ASANA_SYNC_DEADLINE_MS: '300' });
+  const first = await startBridgeProcess(simulator, db, FIRST_BRIDGE);
   t.teardown(() => first.kill());
   const ids: string[] = [];
   for (let i = 1; i <= 300; i++) {

@@ -9,7 +9,7 @@ import { matchesFilter } from '../../src/scim/filter-predicate.js';
 import { SYNC_SCHEMA, groupResource, userResource } from '../../src/scim/schemas.js';
 import { compileFilterToSql } from '../../src/store/filter-sql.js';
 import { openDatabase } from '../../src/store/sqlite/database.js';
-import { groupTarget, userTarget } from '../../src/store/sqlite/sql-targets.js';
+import { groupTarget, userTarget } from '../../src/store/sql-targets.js';
 import {
   filterCases,
   fixturesOf,

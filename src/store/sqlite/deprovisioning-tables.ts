@@ -1,8 +1,7 @@
 import type { Admission, HeldRemoval, PlannedWork, TaskHandoverRecord } from '../deprovisioning-store.js';
 import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
-import { personKey, userKey, type ResourceKey } from '../work-keys.js';
+import { personKey, resourceOf, userKey, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
-import { resourceOf } from './work-queue.js';
 
 /** asana_work.failed of a removal the deprovisioning brake holds (migration 7). */
 const HELD = 2;
@@ -51,7 +50,7 @@ export class DeprovisioningTables {
       return { admitted: true };
     }
     const heldBefore = s.get(`SELECT count(*) FROM asana_work WHERE failed = ${HELD}`).pluck().get() as number;
-    s.get(`UPDATE asana_work SET failed = ${HELD}, last_error = ? WHERE id = ?`).run(reason, item.id);
+    s.get(`UPDATE asana_work SET failed = ${HELD}, last_error = ?, claimed_by = NULL, lease_until = NULL WHERE id = ?`).run(reason, item.id);
     const { table, id } = resourceOf(item.resourceKey);
     s.get(`UPDATE ${table} SET sync_state = 'held', sync_error = ? WHERE id = ? AND sync_state <> 'failed'`).run(reason, id);
     return { admitted: false, heldBefore };

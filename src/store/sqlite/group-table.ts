@@ -2,8 +2,8 @@ import type { GroupRecord, ListOptions, ListResult } from '../mapping-store.js';
 import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
 import { queryPage } from './page-query.js';
-import { groupParams, toGroup, type GroupRow } from './rows.js';
-import { groupTarget, sortExpressionFor } from './sql-targets.js';
+import { groupParams, toGroup, type GroupRow } from '../rows.js';
+import { groupTarget, sortExpressionFor } from '../sql-targets.js';
 
 /**
  * Queries and writes of the groups table and its memberships; callers own the transaction. A deleted group
@@ -56,17 +56,19 @@ export class GroupTable {
   }
 
   /**
-   * Compare-and-swap on the version of a live group; false when missing, deleted or at another version. The
-   * team gid and the sync state are the work queue's (see WorkQueue): a write that read them earlier keeps them.
+   * Compare-and-swap on the version of a live group; false when missing, deleted or at another version (a delete
+   * keeps the version, so a write that read the group before it must not bring it back). The team gid and the sync
+   * state are the work queue's (see WorkQueue): a write that read them earlier keeps them. `revive` lets an undone
+   * delete write its tombstone back to life.
    */
-  update(group: GroupRecord, expectedVersion: number): boolean {
+  update(group: GroupRecord, expectedVersion: number, revive = false): boolean {
     const changed = this.sql.statements
       .get(
         `UPDATE groups SET display_name = @display_name, external_id = @external_id,
            last_modified = @last_modified, version = @version, data = @data, deleted = 0
-         WHERE id = @id AND version = @expected`,
+         WHERE id = @id AND version = @expected AND (deleted = 0 OR @revive = 1)`,
       )
-      .run({ ...groupParams(group), expected: expectedVersion }).changes;
+      .run({ ...groupParams(group), expected: expectedVersion, revive: revive ? 1 : 0 }).changes;
     if (changed > 0) this.writeMembers(group.id, group.memberIds);
     return changed > 0;
   }

@@ -3,8 +3,8 @@ import { compileFilterToSql } from '../filter-sql.js';
 import type { SqliteContext } from './database.js';
 import { queryPage } from './page-query.js';
 import { weighAnswer, type ReadCache } from './read-cache.js';
-import { toUser, userParams, type UserRow } from './rows.js';
-import { sortExpressionFor, userTarget } from './sql-targets.js';
+import { toUser, userParams, type UserRow } from '../rows.js';
+import { sortExpressionFor, userTarget } from '../sql-targets.js';
 
 /** Answers of at most this many users are kept by the read cache: point lookups, not pages. */
 const SMALL_ANSWER = 10;

@@ -1,7 +1,7 @@
-import type { AsanaWork, SyncStatus, WorkEffect, WorkItem } from '../mapping-store.js';
-import { workKeys, type ResourceKey } from '../work-keys.js';
+import type { AsanaWork, SyncStatus, WorkEffect, WorkItem, WorkLease } from '../mapping-store.js';
+import { resourceOf, workKeys, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
-import { toWork, type WorkRow } from './rows.js';
+import { toWork, type WorkRow } from '../rows.js';
 
 /** The queue of Asana work (table asana_work); callers own the transaction. */
 export class WorkQueue {
@@ -23,27 +23,43 @@ export class WorkQueue {
     return items;
   }
 
-  /**
-   * The oldest item of each order key, when its time has come. Team membership work is not due while its team's
-   * creation (or rename) or its person's workspace work is queued: it would only wait, so it is not woken to poll
-   * (a large group behind an unreachable team would otherwise write the queue once a second per member). Its
-   * keys are `Team:<group>:<person>`, so the person's key is what follows the group.
-   */
+  /** The oldest item of each order key, when its time has come (see dueHeads). */
   due(now: number, limit: number): WorkItem[] {
-    const rows = this.sql.statements
-      .get(
-        `WITH heads AS (
-           SELECT w.*, json_extract(w.work, '$.kind') AS kind, 'Team:' || json_extract(w.work, '$.groupId') AS team
-           FROM asana_work w
-           WHERE w.id IN (SELECT min(id) FROM asana_work WHERE failed = 0 GROUP BY order_key) AND w.next_attempt_at <= ?)
-         SELECT id, resource_key, order_key, work, attempts, next_attempt_at, last_error FROM heads h
-         WHERE h.kind NOT IN ('addUserToTeam', 'removeUserFromTeam') OR NOT EXISTS (
-           SELECT 1 FROM asana_work p
-           WHERE p.failed = 0 AND p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))
-         ORDER BY next_attempt_at, id LIMIT ?`,
-      )
-      .all(now, limit) as WorkRow[];
+    const rows = this.sql.statements.get(dueHeads('')).all({ now, limit }) as WorkRow[];
     return rows.map(toWork);
+  }
+
+  /**
+   * Claims due heads for `lease` (see MappingStore.claimDueWork); the caller's transaction makes it atomic, and
+   * an order key with a live lease on any of its items is skipped, so one key's work never runs twice at once.
+   */
+  claimDue(now: number, limit: number, lease: WorkLease): WorkItem[] {
+    const ids = this.sql.statements
+      .get(dueHeads(`AND NOT EXISTS (SELECT 1 FROM asana_work l WHERE l.order_key = h.order_key AND l.failed = 0 AND l.lease_until >= @now)`))
+      .all({ now, limit })
+      .map((row) => (row as WorkRow).id);
+    const claim = this.sql.statements.get(
+      'UPDATE asana_work SET claimed_by = @holder, lease_until = @until WHERE id = @id RETURNING *',
+    );
+    return ids.map((id) => toWork(claim.get({ id, holder: lease.holder, until: lease.until }) as WorkRow));
+  }
+
+  /** Claims one item if it is the queued head of its order key and no live lease covers that key. */
+  claimOne(id: number, now: number, lease: WorkLease): WorkItem | undefined {
+    const row = this.sql.statements
+      .get(
+        `UPDATE asana_work SET claimed_by = @holder, lease_until = @until
+         WHERE id = @id AND failed = 0
+           AND id = (SELECT min(o.id) FROM asana_work o WHERE o.order_key = asana_work.order_key AND o.failed = 0)
+           AND NOT EXISTS (SELECT 1 FROM asana_work l WHERE l.order_key = asana_work.order_key AND l.failed = 0 AND l.lease_until >= @now)
+         RETURNING *`,
+      )
+      .get({ id, now, holder: lease.holder, until: lease.until }) as WorkRow | undefined;
+    return row === undefined ? undefined : toWork(row);
+  }
+
+  renewLeases(lease: WorkLease): void {
+    this.sql.statements.get('UPDATE asana_work SET lease_until = ? WHERE claimed_by = ? AND failed = 0').run(lease.until, lease.holder);
   }
 
   hasQueued(resourceKey: string): boolean {
@@ -70,7 +86,7 @@ export class WorkQueue {
    * order or keep a resource `pending`; the group's next write re-arms it (rearm). False when no longer queued.
    */
   park(id: number): boolean {
-    return this.sql.statements.get('UPDATE asana_work SET failed = 1 WHERE id = ? AND failed = 0').run(id).changes > 0;
+    return this.sql.statements.get('UPDATE asana_work SET failed = 1, claimed_by = NULL, lease_until = NULL WHERE id = ? AND failed = 0').run(id).changes > 0;
   }
 
   /**
@@ -80,7 +96,10 @@ export class WorkQueue {
   rearm(resourceKey: ResourceKey): boolean {
     return (
       this.sql.statements
-        .get('UPDATE asana_work SET failed = 0, attempts = 0, next_attempt_at = 0 WHERE resource_key = ? AND failed = 1')
+        .get(
+          `UPDATE asana_work SET failed = 0, attempts = 0, next_attempt_at = 0, claimed_by = NULL, lease_until = NULL
+           WHERE resource_key = ? AND failed = 1`,
+        )
         .run(resourceKey).changes > 0
     );
   }
@@ -94,7 +113,10 @@ export class WorkQueue {
   defer(item: WorkItem, error: string, nextAttemptAt: number): boolean {
     return (
       this.sql.statements
-        .get('UPDATE asana_work SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
+        .get(
+          `UPDATE asana_work SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL, lease_until = NULL
+           WHERE id = ?`,
+        )
         .run(error, nextAttemptAt, item.id).changes > 0
     );
   }
@@ -187,10 +209,21 @@ export class WorkQueue {
   }
 }
 
-export function resourceOf(resourceKey: ResourceKey): { table: 'users' | 'groups'; id: string } {
-  const separator = resourceKey.indexOf(':');
-  return {
-    table: resourceKey.slice(0, separator) === 'Group' ? 'groups' : 'users',
-    id: resourceKey.slice(separator + 1),
-  };
+/**
+ * The oldest item of each order key, when its time has come (`@now`, at most `@limit`), with `extra` conditions on
+ * a head `h`. Team membership work is not due while its team's creation (or rename) or its person's workspace
+ * work is queued: it would only wait, so it is not woken to poll (a large group behind an unreachable team would
+ * otherwise write the queue once a second per member). Its keys are `Team:<group>:<person>`, so the person's key
+ * is what follows the group.
+ */
+function dueHeads(extra: string): string {
+  return `WITH heads AS (
+      SELECT w.*, json_extract(w.work, '$.kind') AS kind, 'Team:' || json_extract(w.work, '$.groupId') AS team
+      FROM asana_work w
+      WHERE w.id IN (SELECT min(id) FROM asana_work WHERE failed = 0 GROUP BY order_key) AND w.next_attempt_at <= @now)
+    SELECT id, resource_key, order_key, work, attempts, next_attempt_at, last_error FROM heads h
+    WHERE (h.kind NOT IN ('addUserToTeam', 'removeUserFromTeam') OR NOT EXISTS (
+      SELECT 1 FROM asana_work p
+      WHERE p.failed = 0 AND p.order_key IN (h.team, 'Person:' || substr(h.order_key, length(h.team) + 2)))) ${extra}
+    ORDER BY next_attempt_at, id LIMIT @limit`;
 }

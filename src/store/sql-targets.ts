@@ -1,5 +1,6 @@
-import { SYNC_SCHEMA } from '../../scim/schemas.js';
-import type { SqlFilterTarget } from '../filter-sql.js';
+import { SYNC_SCHEMA } from '../scim/schemas.js';
+import type { SqlFilterTarget } from './filter-sql.js';
+import { sqliteDialect, type SqlDialect } from './sql-dialect.js';
 
 /** Where the sync extension's attributes live, for a table aliased `alias`. */
 function syncColumns(alias: string): Record<string, string> {
@@ -60,10 +61,10 @@ export const groupTarget: SqlFilterTarget = {
 };
 
 /** sortBy on a column when the attribute has one, else on the JSON document (RFC 7644 §3.4.2.3). */
-export function sortExpressionFor(path: string, target: SqlFilterTarget): string {
+export function sortExpressionFor(path: string, target: SqlFilterTarget, dialect: SqlDialect = sqliteDialect): string {
   const column = target.columns[path];
-  if (column) return `${column} COLLATE NOCASE`;
+  if (column) return dialect.sortKey(column);
   const separator = path.startsWith('urn:') ? path.lastIndexOf(':') : -1;
-  const jsonPath = separator >= 0 ? `$."${path.slice(0, separator)}".${path.slice(separator + 1)}` : `$.${path}`;
-  return `json_extract(${target.json}, '${jsonPath.replaceAll("'", "''")}') COLLATE NOCASE`;
+  const keys = separator >= 0 ? [path.slice(0, separator), ...path.slice(separator + 1).split('.')] : path.split('.');
+  return dialect.sortKey(dialect.scalarAt(target.json, keys, 'string'));
 }

@@ -1,5 +1,5 @@
-import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from '../mapping-store.js';
-import type { OrderKey, ResourceKey } from '../work-keys.js';
+import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from './mapping-store.js';
+import type { OrderKey, ResourceKey } from './work-keys.js';
 
 /** Row shapes of the tables in migrations.ts and their mapping to the store's records. */
 interface ResourceRow {
