@@ -2,11 +2,13 @@ import {
   type AsanaWork,
   type GroupRecord,
   type GroupRef,
+  type GroupUndo,
   type ListOptions,
   type ListResult,
   type MappingStore,
   type RestoreWork,
   type UserRecord,
+  type UserUndo,
   type WorkEffect,
   type WorkItem,
   type WorkLease,
@@ -121,13 +123,7 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
     });
   }
 
-  async revertUser(
-    id: string,
-    previous: { user: UserRecord; groupIds: readonly string[] } | undefined,
-    writtenVersion: number | undefined,
-    workIds: readonly number[],
-    at: string,
-  ): Promise<boolean> {
+  async revertUser(id: string, { restore: previous, writtenVersion, workIds, at }: UserUndo): Promise<boolean> {
     return this.sql.transaction(async (db) => {
       const current = await this.users.version(db, id);
       if (current !== writtenVersion) return false;
@@ -200,12 +196,7 @@ export class PostgresStore implements MappingStore, CoordinationStore, AuditLogS
     });
   }
 
-  async revertGroup(
-    id: string,
-    previous: GroupRecord | undefined,
-    writtenVersion: number | undefined,
-    workIds: readonly number[],
-  ): Promise<boolean> {
+  async revertGroup(id: string, { restore: previous, writtenVersion, workIds }: GroupUndo): Promise<boolean> {
     return this.sql.transaction(async (db) => {
       const state = await this.groups.state(db, id);
       const purged = state === undefined && previous !== undefined && previous.version === writtenVersion;

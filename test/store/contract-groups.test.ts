@@ -89,7 +89,7 @@ void forEachEngine(t, async (t, engine) => {
     await store.insertUser(storedUser('u2', 'bob@example.com'), []);
     const group = storedGroup('g1', 'Team', ['u1', 'u2']);
     const created = await store.insertGroup(group, [createTeam('g1', 'Team')]);
-    t.equal(await store.revertGroup('g1', undefined, 1, created.map((i) => i.id)), true, 'undo a create');
+    t.equal(await store.revertGroup('g1', { writtenVersion: 1, workIds: created.map((i) => i.id) }), true, 'undo a create');
     t.equal(await store.teamGidOf('g1'), undefined);
     t.same(await store.dueWork(Date.now(), 10), []);
 
@@ -97,15 +97,15 @@ void forEachEngine(t, async (t, engine) => {
     const renamed = await store.updateGroup({ ...group, version: 2, displayName: 'Renamed', memberIds: ['u1'] }, 1, [
       { kind: 'renameTeam', groupId: 'g1', name: 'Renamed' },
     ]);
-    t.equal(await store.revertGroup('g1', group, 1, renamed.map((i) => i.id)), false, 'a later write got there first');
-    t.equal(await store.revertGroup('g1', group, 2, renamed.map((i) => i.id)), true, 'undo an update');
+    t.equal(await store.revertGroup('g1', { restore: group, writtenVersion: 1, workIds: renamed.map((i) => i.id) }), false, 'a later write got there first');
+    t.equal(await store.revertGroup('g1', { restore: group, writtenVersion: 2, workIds: renamed.map((i) => i.id) }), true, 'undo an update');
     t.match(await store.getGroup('g1'), { version: 3, displayName: 'Team', memberIds: ['u1', 'u2'], sync: { state: 'synced' } });
 
     const current = (await store.getGroup('g1'))!;
     const [cleanUp] = await store.deleteGroup('g1', 3, [{ kind: 'renameTeam', groupId: 'g1', name: '[deprovisioned] Team' }]);
     await store.failWork(cleanUp!, 'Asana answered 403');
     await store.deleteUser('u2', 1, [], '2026-04-01T00:00:00.000Z');
-    t.equal(await store.revertGroup('g1', current, 3, []), true, 'undo a delete whose refusal purged the tombstone');
+    t.equal(await store.revertGroup('g1', { restore: current, writtenVersion: 3, workIds: [] }), true, 'undo a delete whose refusal purged the tombstone');
     t.match(await store.getGroup('g1'), { version: 4, displayName: 'Team', memberIds: ['u1'] }, 'deleted members stay gone');
   });
 

@@ -97,16 +97,16 @@ void forEachEngine(t, async (t, engine) => {
     const store = await engine.open();
     const ann = storedUser('u1', 'ann@example.com');
     const created = await store.insertUser(ann, [invite(ann)]);
-    t.equal(await store.revertUser('u1', undefined, 1, created.map((i) => i.id), 'at'), true, 'undo a create');
+    t.equal(await store.revertUser('u1', { writtenVersion: 1, workIds: created.map((i) => i.id), at: 'at' }), true, 'undo a create');
     t.equal(await store.getUser('u1'), undefined);
     t.same(await store.dueWork(Date.now(), 10), [], 'its work went with it');
 
     await store.insertUser(ann, []);
     const changed = { ...ann, version: 2, active: false };
     const work = await store.updateUser(changed, 1, [invite(ann)]);
-    t.equal(await store.revertUser('u1', { user: ann, groupIds: [] }, 1, work.map((i) => i.id), 'at'), false,
+    t.equal(await store.revertUser('u1', { restore: { user: ann, groupIds: [] }, writtenVersion: 1, workIds: work.map((i) => i.id), at: 'at' }), false,
       'not at the written version: a later write got there first');
-    t.equal(await store.revertUser('u1', { user: ann, groupIds: [] }, 2, work.map((i) => i.id), 'at'), true, 'undo an update');
+    t.equal(await store.revertUser('u1', { restore: { user: ann, groupIds: [] }, writtenVersion: 2, workIds: work.map((i) => i.id), at: 'at' }), true, 'undo an update');
     t.match(await store.getUser('u1'), { active: true, version: 3, sync: ann.sync }, 'restored at a new version, sync as before');
     t.same(await store.dueWork(Date.now(), 10), []);
 
@@ -116,7 +116,7 @@ void forEachEngine(t, async (t, engine) => {
     await store.deleteUser('u1', current.version, [], '2026-03-01T00:00:00.000Z');
     await store.deleteGroup('g2', 2, []);
     t.equal(
-      await store.revertUser('u1', { user: current, groupIds: ['g1', 'g2'] }, undefined, [], '2026-03-02T00:00:00.000Z'),
+      await store.revertUser('u1', { restore: { user: current, groupIds: ['g1', 'g2'] }, workIds: [], at: '2026-03-02T00:00:00.000Z' }),
       true,
       'undo a delete',
     );
