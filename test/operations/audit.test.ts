@@ -25,7 +25,10 @@ t.test('every provisioning action is in the audit log; `audit` answers "what hap
   // Asana refuses a create for good: the IdP gets the error, the log says why.
   h.simulator.setFaults({ failNext: { count: 1, status: 403 } });
   t.equal((await h.request('POST', '/Users', { body: userBody('refused@example.com') })).status, 403);
-  // Asana is down: Jane's deactivation is answered with the work queued, and the bridge retries it later.
+  // Asana is down: Jane's deactivation is answered with the work queued, and the bridge retries it later. The
+  // bridge must already know its token's owner (never removed), or the 503s would meet that look-up instead: the
+  // first readiness check learns it, and may still be running on a loaded machine.
+  await h.bridge.readiness.check();
   h.simulator.setFaults({ failNext: { count: 3, status: 503 } });
   const deactivated = await h.request('PATCH', `/Users/${jane.id}`, {
     body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] },
