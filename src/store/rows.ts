@@ -1,3 +1,4 @@
+import type { TaskHandoverRecord } from './deprovisioning-store.js';
 import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from './mapping-store.js';
 import type { OrderKey, ResourceKey } from './work-keys.js';
 
@@ -106,4 +107,35 @@ export function userParams(user: UserRecord): Record<string, unknown> {
 
 export function groupParams(group: GroupRecord): Record<string, unknown> {
   return { ...commonParams(group), display_name: group.displayName };
+}
+
+/** asana_work.failed of a removal the deprovisioning brake holds (migration 7). */
+export const HELD = 2;
+
+export interface HandoverRow {
+  work_id: number;
+  user_id: string;
+  target_gid: string | null;
+  target_label: string | null;
+  handed_over: number;
+  not_handed_over: number;
+  started_at: number;
+  finished_at: number | null;
+  outcome: string | null;
+  in_flight_task: string | null;
+}
+
+export function toHandover(row: HandoverRow): TaskHandoverRecord {
+  return {
+    workId: row.work_id,
+    userId: row.user_id,
+    targetGid: row.target_gid,
+    targetLabel: row.target_label,
+    handedOver: row.handed_over,
+    notHandedOver: row.not_handed_over,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    outcome: row.outcome,
+    inFlightTask: row.in_flight_task,
+  };
 }

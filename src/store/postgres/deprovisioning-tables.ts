@@ -1,38 +1,8 @@
 import type { Admission, HeldRemoval, PlannedWork, TaskHandoverRecord } from '../deprovisioning-store.js';
+import { HELD, toHandover, type HandoverRow } from '../rows.js';
 import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
 import { personKey, resourceOf, userKey, type ResourceKey } from '../work-keys.js';
 import type { Queryable } from './database.js';
-
-/** asana_work.failed of a removal the deprovisioning brake holds (migration 7). */
-const HELD = 2;
-
-interface HandoverRow {
-  work_id: number;
-  user_id: string;
-  target_gid: string | null;
-  target_label: string | null;
-  handed_over: number;
-  not_handed_over: number;
-  started_at: number;
-  finished_at: number | null;
-  outcome: string | null;
-  in_flight_task: string | null;
-}
-
-function toHandover(row: HandoverRow): TaskHandoverRecord {
-  return {
-    workId: row.work_id,
-    userId: row.user_id,
-    targetGid: row.target_gid,
-    targetLabel: row.target_label,
-    handedOver: row.handed_over,
-    notHandedOver: row.not_handed_over,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    outcome: row.outcome,
-    inFlightTask: row.in_flight_task,
-  };
-}
 
 /**
  * The brake's admissions, held removals, task handovers and planned work (migration 7), as
