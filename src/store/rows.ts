@@ -1,3 +1,4 @@
+import type { AuditEntry } from './audit-log.js';
 import type { TaskHandoverRecord } from './deprovisioning-store.js';
 import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from './mapping-store.js';
 import type { OrderKey, ResourceKey } from './work-keys.js';
@@ -137,5 +138,37 @@ export function toHandover(row: HandoverRow): TaskHandoverRecord {
     finishedAt: row.finished_at,
     outcome: row.outcome,
     inFlightTask: row.in_flight_task,
+  };
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  operation: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  subject: string | null;
+  user_ids: string;
+  asana_calls: string;
+  outcome: string;
+  http_status: number | null;
+  detail: string | null;
+}
+
+export function toEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor as AuditEntry['actor'],
+    operation: row.operation,
+    resourceType: row.resource_type as AuditEntry['resourceType'],
+    resourceId: row.resource_id,
+    subject: row.subject,
+    userIds: JSON.parse(row.user_ids) as string[],
+    asanaCalls: JSON.parse(row.asana_calls) as AuditEntry['asanaCalls'],
+    outcome: row.outcome,
+    httpStatus: row.http_status,
+    detail: row.detail,
   };
 }

@@ -1,20 +1,6 @@
 import type { AttentionItem, AuditEntry, AuditEntryInput, AuditQuery, ResourceCount, WorkQueueStats } from '../audit-log.js';
 import type { Queryable } from './database.js';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  operation: string;
-  resource_type: string | null;
-  resource_id: string | null;
-  subject: string | null;
-  user_ids: string;
-  asana_calls: string;
-  outcome: string;
-  http_status: number | null;
-  detail: string | null;
-}
+import { toEntry, type AuditRow } from '../rows.js';
 
 /** The audit log and the operational views, as sqlite/audit-log.ts and sqlite/operations-queries.ts. */
 export class PgAuditLog {
@@ -94,21 +80,4 @@ export class PgAuditLog {
     );
     return rows;
   }
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    actor: row.actor as AuditEntry['actor'],
-    operation: row.operation,
-    resourceType: row.resource_type as AuditEntry['resourceType'],
-    resourceId: row.resource_id,
-    subject: row.subject,
-    userIds: JSON.parse(row.user_ids) as string[],
-    asanaCalls: JSON.parse(row.asana_calls) as AuditEntry['asanaCalls'],
-    outcome: row.outcome,
-    httpStatus: row.http_status,
-    detail: row.detail,
-  };
 }

@@ -1,20 +1,6 @@
 import type { AuditEntry, AuditEntryInput, AuditQuery } from '../audit-log.js';
 import type { SqliteContext } from './database.js';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  operation: string;
-  resource_type: string | null;
-  resource_id: string | null;
-  subject: string | null;
-  user_ids: string;
-  asana_calls: string;
-  outcome: string;
-  http_status: number | null;
-  detail: string | null;
-}
+import { toEntry, type AuditRow } from '../rows.js';
 
 /** Ids a user had, also after deletion: the live row's, and every id the log knows for that userName. */
 const USER_IDS = `(SELECT id FROM users WHERE user_name = @user COLLATE NOCASE
@@ -63,21 +49,4 @@ export class SqliteAuditLog {
   prune(before: string): number {
     return this.sql.statements.get('DELETE FROM audit_log WHERE at < ?').run(before).changes;
   }
-}
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    at: row.at,
-    actor: row.actor as AuditEntry['actor'],
-    operation: row.operation,
-    resourceType: row.resource_type as AuditEntry['resourceType'],
-    resourceId: row.resource_id,
-    subject: row.subject,
-    userIds: JSON.parse(row.user_ids) as string[],
-    asanaCalls: JSON.parse(row.asana_calls) as AuditEntry['asanaCalls'],
-    outcome: row.outcome,
-    httpStatus: row.http_status,
-    detail: row.detail,
-  };
 }
