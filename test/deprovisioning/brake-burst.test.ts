@@ -1,32 +1,11 @@
 import t from 'tap';
 import { runCli } from '../helpers/cli.js';
-import { startHarness, userBody, type Harness } from '../helpers/harness.js';
+import { createUser, inParallel, startHarness, type Harness } from '../helpers/harness.js';
 
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 const active = (value: boolean) => ({ schemas: [PATCH], Operations: [{ op: 'replace', value: { active: value } }] });
-
-async function create(h: Harness, userName: string): Promise<{ id: string; gid: string }> {
-  const response = await h.request('POST', '/Users', { body: userBody(userName) });
-  if (response.status !== 201) throw new Error(`create ${userName}: ${response.status}`);
-  return { id: response.body.id, gid: response.body[SYNC].asanaGid };
-}
-
-/** Runs `fn` over `items`, `width` at a time (an IdP's provisioning burst). */
-async function inParallel<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i] as T);
-      }
-    }),
-  );
-  return results;
-}
 
 async function filterCount(h: Harness, state: string): Promise<{ total: number; ids: string[] }> {
   const filter = encodeURIComponent(`${SYNC}:state eq "${state}"`);
@@ -39,7 +18,7 @@ t.test('a burst of 120 deactivations: 100 run, 20 are held until an admin releas
   const people = await inParallel(
     Array.from({ length: 122 }, (_, i) => `staff${i}@example.com`),
     8,
-    (email) => create(h, email),
+    (email) => createUser(h, email),
   );
   const burst = people.slice(0, 120);
   const [stays, reactivated] = [people[120]!, burst[119]!];

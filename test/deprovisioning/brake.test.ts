@@ -1,33 +1,11 @@
 import t from 'tap';
 import { runCli } from '../helpers/cli.js';
-import { startHarness, userBody, type Harness } from '../helpers/harness.js';
+import { createUser, inParallel, startHarness } from '../helpers/harness.js';
 
-const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
-
-async function create(h: Harness, userName: string): Promise<{ id: string; gid: string }> {
-  const response = await h.request('POST', '/Users', { body: userBody(userName) });
-  if (response.status !== 201) throw new Error(`create ${userName}: ${response.status}`);
-  return { id: response.body.id, gid: response.body[SYNC].asanaGid };
-}
-
-/** Runs `fn` over `items`, `width` at a time (an IdP's provisioning burst). */
-async function inParallel<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i] as T);
-      }
-    }),
-  );
-  return results;
-}
 
 t.test('a deleted user is held too and listed; DEPROVISION_BRAKE_LIMIT=0 turns the brake off', async (t) => {
   const h = await startHarness(t, { env: { DEPROVISION_BRAKE_LIMIT: '1' } });
-  const [a, b] = [await create(h, 'a@example.com'), await create(h, 'b@example.com')];
+  const [a, b] = [await createUser(h, 'a@example.com'), await createUser(h, 'b@example.com')];
   t.equal((await h.request('DELETE', `/Users/${a.id}`)).status, 204);
   t.equal((await h.request('DELETE', `/Users/${b.id}`)).status, 204, 'the IdP\'s delete is answered as usual');
   t.ok(await h.bridge.runner.drain());
@@ -42,7 +20,7 @@ t.test('a deleted user is held too and listed; DEPROVISION_BRAKE_LIMIT=0 turns t
   t.equal(h.simulator.users().find((u) => u.gid === b.gid)?.active, false, 'removed once released');
 
   const off = await startHarness(t, { env: { DEPROVISION_BRAKE_LIMIT: '0' } });
-  const users = await inParallel(Array.from({ length: 55 }, (_, i) => `x${i}@example.com`), 8, (e) => create(off, e));
+  const users = await inParallel(Array.from({ length: 55 }, (_, i) => `x${i}@example.com`), 8, (e) => createUser(off, e));
   await inParallel(users, 8, (u) => off.request('DELETE', `/Users/${u.id}`));
   t.ok(await off.bridge.runner.drain());
   t.equal(off.simulator.users().filter((u) => !u.active).length, 55, 'no brake: all 55 removed, past the default limit of 50');
@@ -50,12 +28,12 @@ t.test('a deleted user is held too and listed; DEPROVISION_BRAKE_LIMIT=0 turns t
 
 t.test('a held deleted user whom the IdP creates again is no longer held: a release cannot remove the new record', async (t) => {
   const h = await startHarness(t, { env: { DEPROVISION_BRAKE_LIMIT: '1' } });
-  const [a, b] = [await create(h, 'a@example.com'), await create(h, 'b@example.com')];
+  const [a, b] = [await createUser(h, 'a@example.com'), await createUser(h, 'b@example.com')];
   await h.request('DELETE', `/Users/${a.id}`);
   await h.request('DELETE', `/Users/${b.id}`);
   t.ok(await h.bridge.runner.drain());
   t.equal(JSON.parse((await runCli(h, ['deprovisions', '--json'])).stdout).held.length, 1, 'b is held');
-  const again = await create(h, 'b@example.com');
+  const again = await createUser(h, 'b@example.com');
   t.equal(again.gid, b.gid, 'the same Asana person');
   t.same(JSON.parse((await runCli(h, ['deprovisions', '--json'])).stdout).held, [], 'nothing held any more');
   t.equal((await runCli(h, ['deprovisions', '--release', '--all', '--json'])).stdout.trim(), '{"released":0}');

@@ -148,3 +148,25 @@ export function userBody(userName: string, extra: Record<string, unknown> = {}):
 export function managedMembers(h: Pick<Harness, 'simulator'>, team: { readonly memberGids: readonly string[] } | undefined): string[] {
   return (team?.memberGids ?? []).filter((gid) => gid !== h.simulator.tokenOwnerGid);
 }
+
+/** POSTs a user and answers its id and Asana gid (the write must succeed). */
+export async function createUser(h: Harness, userName: string): Promise<{ id: string; gid: string }> {
+  const response = await h.request('POST', '/Users', { body: userBody(userName) });
+  if (response.status !== 201) throw new Error(`create ${userName}: ${response.status}`);
+  return { id: response.body.id, gid: response.body['urn:scim-bridge:schemas:extension:asana:2.0:Sync'].asanaGid };
+}
+
+/** Runs `fn` over `items`, `width` at a time (an IdP's provisioning burst). */
+export async function inParallel<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return results;
+}
