@@ -13,6 +13,7 @@ import { registerAuditHooks } from './http/audit-hooks.js';
 import { adminRoutes } from './http/routes/admin.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoutes } from './http/routes/metrics.js';
+import { AnswerCache } from './http/answer-cache.js';
 import { groupRoutes } from './http/routes/groups.js';
 import { rootSearchRoutes } from './http/routes/root-search.js';
 import { userRoutes } from './http/routes/users.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly scimTokens: readonly string[];
   readonly users: UserService;
   readonly groups: GroupService;
+  /** The store's read generation (MappingStore.readGeneration): GET answers are kept while it stays the same. */
+  readonly readGeneration: () => number | undefined;
   /** The last readiness check (for /readyz). */
   readonly readiness: () => Readiness;
   /** Writes the audit entry of every SCIM write. */
@@ -116,16 +119,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     draining = true;
   });
-  app.addHook('onSend', async (request, reply) => {
+  // Hooks that run on every request are synchronous (`done` style), as in auth.ts.
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     if (draining) void reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     deps.metrics.observeHttp(request.method, routePattern(request), reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       { method: request.method, route: routePattern(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request completed',
     );
+    done();
   });
 
   await app.register(healthRoutes, { readiness: deps.readiness });
@@ -135,22 +141,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.adminToken !== undefined) {
     await app.register(adminRoutes, { token: deps.adminToken, overview: deps.overview });
   }
+  const answers = new AnswerCache(deps.readGeneration);
   for (const prefix of SCIM_PREFIXES) {
     await app.register(
       async (scim) => {
         // RFC 7644 §3.1: responses are application/scim+json.
-        scim.addHook('onSend', async (_request, reply, payload) => {
+        scim.addHook('onSend', (_request, reply, payload, done) => {
           if (payload !== undefined && payload !== null && payload !== '') void reply.type(SCIM_CONTENT_TYPE);
-          return payload;
+          done(null, payload);
         });
         registerAuditHooks(scim, deps.auditTrail);
         // Caps on every body before any parser sees it (docs/reliability.md, "Input caps").
-        scim.addHook('preValidation', async (request) => assertWithinInputLimits(request.body));
+        scim.addHook('preValidation', (request, _reply, done) => {
+          assertWithinInputLimits(request.body);
+          done();
+        });
         const bulk = { maxOperations: deps.bulkMaxOperations, maxPayloadSize: deps.bodyLimitBytes };
         await scim.register(discoveryRoutes, { maxResults: deps.maxResults, basePath: prefix, bulk });
         const lists = { defaultCount: DEFAULT_COUNT, maxResults: deps.maxResults, basePath: prefix };
-        await scim.register(userRoutes, { users: deps.users, ...lists });
-        await scim.register(groupRoutes, { groups: deps.groups, ...lists });
+        await scim.register(userRoutes, { users: deps.users, answers, ...lists });
+        await scim.register(groupRoutes, { groups: deps.groups, answers, ...lists });
         await scim.register(rootSearchRoutes, { users: deps.users, groups: deps.groups, ...lists });
         await scim.register(bulkRoutes, { users: deps.users, groups: deps.groups, basePath: prefix, ...bulk });
       },

@@ -137,6 +137,7 @@ export async function createBridge(config: Config, logger: Logger, timings: Brid
     scimTokens: config.SCIM_TOKEN,
     users,
     groups,
+    readGeneration: () => store.readGeneration(),
     readiness: () => readiness.state,
     auditTrail,
     overview,

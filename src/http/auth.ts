@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ScimError } from '../scim/errors.js';
 import { withoutTrailingSlashes } from '../scim/trailing-slashes.js';
 
@@ -29,7 +29,7 @@ function bearerToken(header: string | undefined): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,21 +41,25 @@ declare module 'fastify' {
 /**
  * Bearer authentication (RFC 6750) on every route but the probes. Tokens are compared as SHA-256 digests with
  * timingSafeEqual, so neither a token's content nor its length leaks through timing; every configured token is
- * compared (several may be valid at once during rotation).
+ * compared (several may be valid at once during rotation). Like every hook that runs on each request, it is
+ * synchronous (Fastify's `done` style): an async hook costs a promise and a microtask turn per request
+ * (docs/benchmarks.md, "Reads at scale"); what it throws, Fastify answers as an error.
  */
 export function bearerAuth(tokens: readonly string[]) {
   const expected = tokens.map(digest);
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (isProbe(request.url) || hasOwnToken(request.url)) return;
-    const token = bearerToken(request.headers.authorization);
-    const presented = digest(token ?? '');
-    let valid = false;
-    for (const candidate of expected) valid = timingSafeEqual(candidate, presented) || valid;
-    if (!valid || token === undefined) {
-      void reply.header('www-authenticate', 'Bearer realm="scim-bridge"');
-      throw ScimError.unauthorized();
+  return function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    if (!isProbe(request.url) && !hasOwnToken(request.url)) {
+      const token = bearerToken(request.headers.authorization);
+      const presented = digest(token ?? '');
+      let valid = false;
+      for (const candidate of expected) valid = timingSafeEqual(candidate, presented) || valid;
+      if (!valid || token === undefined) {
+        void reply.header('www-authenticate', 'Bearer realm="scim-bridge"');
+        throw ScimError.unauthorized();
+      }
+      request.tokenDigest = presented.toString('hex');
     }
-    request.tokenDigest = presented.toString('hex');
+    done();
   };
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ScimError } from '../scim/errors.js';
 import { hasOwnToken, isProbe } from './auth.js';
 
@@ -15,7 +15,7 @@ const NOT_IN_AUTHORITY = /[^A-Za-z0-9\-._~%!$&'()*+,;=:[\]]/;
  * becomes the base URL of meta.location and $ref (base-url.ts), so a path or spaces must not get in.
  * HTTP/1.0 has no Host requirement.
  */
-export async function requireHostHeader(request: FastifyRequest): Promise<void> {
+export function requireHostHeader(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const host = request.headers.host;
   if (request.raw.httpVersion === '1.1' && host === undefined) {
     throw ScimError.badRequest('An HTTP/1.1 request must carry a Host header (RFC 9112 §3.2).');
@@ -23,6 +23,7 @@ export async function requireHostHeader(request: FastifyRequest): Promise<void> 
   if (host !== undefined && NOT_IN_AUTHORITY.test(host)) {
     throw ScimError.badRequest('The Host header must be a host name or address with an optional port (RFC 9110 §7.2).');
   }
+  done();
 }
 
 /**
@@ -36,11 +37,12 @@ export function requirePublicHost(publicBaseUrl: string) {
   const expected = url.host.toLowerCase();
   // RFC 9110 §4.2: the scheme's default port may be spelt out or left off.
   const defaultPort = url.protocol === 'https:' ? ':443' : ':80';
-  return async function checkHost(request: FastifyRequest): Promise<void> {
-    if (isProbe(request.url) || hasOwnToken(request.url)) return;
+  return function checkHost(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    if (isProbe(request.url) || hasOwnToken(request.url)) return done();
     const host = (request.headers.host ?? '').toLowerCase();
     if (host !== expected && host !== `${expected}${defaultPort}`) {
       throw new ScimError(421, `This server answers for ${expected} only.`);
     }
+    done();
   };
 }

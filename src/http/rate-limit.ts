@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ScimError } from '../scim/errors.js';
 import { isProbe } from './auth.js';
 
@@ -34,13 +34,14 @@ export function requestRateLimit(options: RequestRateLimitOptions) {
   const reads = gcra(options.readsPerMinute);
   const writes = gcra(options.writesPerMinute);
   const now = options.now ?? (() => performance.now());
-  return async function limitRate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // Synchronous, like bearerAuth (see there).
+  return function limitRate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     // Probes are exempt: an orchestrator polling them must never be throttled into restarting the bridge.
-    if (isProbe(request.url)) return;
+    if (isProbe(request.url)) return done();
     const read = isRead(request);
     // bearerAuth ran first and left the token's digest: one hash per request, and the token is never kept.
     const retryAfterSeconds = (read ? reads : writes)(request.tokenDigest, now());
-    if (retryAfterSeconds === 0) return;
+    if (retryAfterSeconds === 0) return done();
     void reply.header('retry-after', String(retryAfterSeconds));
     request.log.warn(
       { client: request.tokenDigest.slice(0, 12), kind: read ? 'read' : 'write', retryAfterSeconds },

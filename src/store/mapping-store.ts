@@ -185,6 +185,12 @@ export interface MappingStore {
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A number that changes whenever any read's answer may have changed (a write by this process or, seen through
+   * the database, by another), so an answer kept by a caller is fresh while it stays the same. Undefined when the
+   * store cannot tell cheaply (PostgreSQL, with replicas writing): callers then keep nothing.
+   */
+  readGeneration(): number | undefined;
 
   getUser(id: string): Promise<UserRecord | undefined>;
   listUsers(options: ListOptions): Promise<ListResult<UserRecord>>;

@@ -67,7 +67,7 @@ export class SqliteStore implements MappingStore, CoordinationStore, AuditLogSto
     this.users = new UserTable(sql, this.cache);
     this.groups = new GroupTable(sql);
     this.work = new WorkQueue(sql);
-    this.deprovisioning = new DeprovisioningTables(sql);
+    this.deprovisioning = new DeprovisioningTables(sql, this.cache);
     this.coordination = new SqliteCoordination(sql);
   }
 
@@ -78,6 +78,10 @@ export class SqliteStore implements MappingStore, CoordinationStore, AuditLogSto
 
   async ping(): Promise<void> {
     this.sql.statements.get('SELECT 1').get();
+  }
+
+  readGeneration(): number {
+    return this.cache.generation();
   }
 
   async close(): Promise<void> {

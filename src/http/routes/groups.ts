@@ -4,12 +4,14 @@ import type { AttributeRef } from '../../scim/attribute-path.js';
 import { listResponse, parseListQuery, parseSearchRequest, type ListQuery } from '../../scim/list.js';
 import { groupResource } from '../../scim/schemas.js';
 import { etagOf, ifNoneMatchSatisfied } from '../../scim/version.js';
+import type { AnswerCache } from '../answer-cache.js';
 import { baseUrlOf } from '../base-url.js';
 import { isProjected, project, projectionOf, toResourceQuery, type Projection } from '../list-projection.js';
 
 export interface GroupRoutesOptions {
   readonly basePath: string;
   readonly groups: GroupService;
+  readonly answers: AnswerCache;
   readonly defaultCount: number;
   readonly maxResults: number;
 }
@@ -25,7 +27,7 @@ export function wantsMembers(projection: Projection): boolean {
 
 /** RFC 7644 §3.3–3.6 for Groups (Asana teams); handlers only translate HTTP to GroupService calls. */
 export async function groupRoutes(app: FastifyInstance, options: GroupRoutesOptions): Promise<void> {
-  const { groups, basePath } = options;
+  const { groups, basePath, answers } = options;
   const limits = { defaultCount: options.defaultCount, maxCount: options.maxResults };
   const base = (request: FastifyRequest) => baseUrlOf(request, basePath);
 
@@ -42,19 +44,24 @@ export async function groupRoutes(app: FastifyInstance, options: GroupRoutesOpti
     );
   };
 
-  app.get<{ Querystring: Record<string, unknown> }>('/Groups', async (request) =>
-    list(request, parseListQuery(request.query, limits)),
-  );
+  app.get<{ Querystring: Record<string, unknown> }>('/Groups', async (request, reply) => {
+    const answer = await answers.answer(base(request), request.url, async () => ({
+      body: JSON.stringify(await list(request, parseListQuery(request.query, limits))),
+    }));
+    return reply.send(answer.body);
+  });
 
   app.post('/Groups/.search', async (request) => list(request, parseSearchRequest(request.body, limits)));
 
   app.get('/Groups/:id', async (request: IdRequest, reply) => {
-    const projection = projectionOf(parseListQuery(request.query, limits), groupResource);
-    const view = await groups.get(request.params.id, base(request), wantsMembers(projection));
-    if (!ifNoneMatchSatisfied(request.headers['if-none-match'], view.version)) {
-      return reply.code(304).header('etag', etagOf(view.version)).send();
-    }
-    return sendOne(reply, view, projection);
+    const { body, version } = await answers.answer(base(request), request.url, async () => {
+      const projection = projectionOf(parseListQuery(request.query, limits), groupResource);
+      const view = await groups.get(request.params.id, base(request), wantsMembers(projection));
+      return { body: JSON.stringify(project(view.resource, projection, groupResource)), version: view.version };
+    });
+    void reply.header('etag', etagOf(version));
+    if (!ifNoneMatchSatisfied(request.headers['if-none-match'], version)) return reply.code(304).send();
+    return reply.send(body);
   });
 
   app.post<{ Querystring: Record<string, unknown> }>('/Groups', async (request, reply) => {

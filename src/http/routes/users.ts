@@ -3,12 +3,14 @@ import type { UserService, UserView } from '../../provisioning/users.js';
 import { listResponse, parseListQuery, parseSearchRequest, type ListQuery } from '../../scim/list.js';
 import { userResource } from '../../scim/schemas.js';
 import { etagOf, ifNoneMatchSatisfied } from '../../scim/version.js';
+import type { AnswerCache } from '../answer-cache.js';
 import { baseUrlOf } from '../base-url.js';
 import { project, projectionOf, toResourceQuery } from '../list-projection.js';
 
 export interface UserRoutesOptions {
   readonly basePath: string;
   readonly users: UserService;
+  readonly answers: AnswerCache;
   readonly defaultCount: number;
   readonly maxResults: number;
 }
@@ -17,7 +19,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string }; Querystring: Record<st
 
 /** RFC 7644 §3.3–3.6 for Users; handlers only translate HTTP to UserService calls. */
 export async function userRoutes(app: FastifyInstance, options: UserRoutesOptions): Promise<void> {
-  const { users, basePath } = options;
+  const { users, basePath, answers } = options;
   const limits = { defaultCount: options.defaultCount, maxCount: options.maxResults };
   const base = (request: FastifyRequest) => baseUrlOf(request, basePath);
 
@@ -37,19 +39,25 @@ export async function userRoutes(app: FastifyInstance, options: UserRoutesOption
     );
   };
 
-  app.get<{ Querystring: Record<string, unknown> }>('/Users', async (request) =>
-    list(request, parseListQuery(request.query, limits)),
-  );
+  app.get<{ Querystring: Record<string, unknown> }>('/Users', async (request, reply) => {
+    const answer = await answers.answer(base(request), request.url, async () => ({
+      body: JSON.stringify(await list(request, parseListQuery(request.query, limits))),
+    }));
+    return reply.send(answer.body);
+  });
 
   // RFC 7644 §3.4.3: search with the query in the body; answered 200, not 201.
   app.post('/Users/.search', async (request) => list(request, parseSearchRequest(request.body, limits)));
 
   app.get('/Users/:id', async (request: IdRequest, reply) => {
-    const view = await users.get(request.params.id, base(request));
-    if (!ifNoneMatchSatisfied(request.headers['if-none-match'], view.version)) {
-      return reply.code(304).header('etag', etagOf(view.version)).send();
-    }
-    return sendOne(reply, view, parseListQuery(request.query, limits));
+    const { body, version } = await answers.answer(base(request), request.url, async () => {
+      const view = await users.get(request.params.id, base(request));
+      const projection = projectionOf(parseListQuery(request.query, limits), userResource);
+      return { body: JSON.stringify(project(view.resource, projection, userResource)), version: view.version };
+    });
+    void reply.header('etag', etagOf(version));
+    if (!ifNoneMatchSatisfied(request.headers['if-none-match'], version)) return reply.code(304).send();
+    return reply.send(body);
   });
 
   app.post<{ Querystring: Record<string, unknown> }>('/Users', async (request, reply) => {

@@ -3,10 +3,17 @@ import { HELD, toHandover, type HandoverRow } from '../rows.js';
 import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
 import { personKey, resourceOf, userKey, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
+import { weighAnswer, type ReadCache } from './read-cache.js';
+
+/** Answers for at most this many users are kept by the read cache: single users, not pages. */
+const SMALL_ANSWER = 10;
 
 /** The brake's admissions, held removals, task handovers and planned work (migration 7); callers own the transaction. */
 export class DeprovisioningTables {
-  constructor(private readonly sql: SqliteContext) {}
+  constructor(
+    private readonly sql: SqliteContext,
+    private readonly cache: ReadCache,
+  ) {}
 
   admitRemoval(item: WorkItem, now: number, windowStart: number, limit: number, reason: string): Admission {
     const s = this.sql.statements;
@@ -116,13 +123,20 @@ export class DeprovisioningTables {
     return this.required(workId);
   }
 
-  latestHandovers(userIds: readonly string[]): Map<string, TaskHandoverRecord> {
+  /** Every user read shows its latest handover, so this is read as often as users are (and kept as they are). */
+  latestHandovers(userIds: readonly string[]): ReadonlyMap<string, TaskHandoverRecord> {
+    return this.cache.get(`handovers ${userIds.join(' ')}`, () => this.loadLatestHandovers(userIds), (answer) =>
+      userIds.length <= SMALL_ANSWER ? weighAnswer(answer) : undefined,
+    );
+  }
+
+  private loadLatestHandovers(userIds: readonly string[]): Map<string, TaskHandoverRecord> {
+    if (userIds.length === 0) return new Map();
+    // One user (every single-resource read and point lookup) is an indexed equality; a page's users go through json_each.
+    const which = userIds.length === 1 ? 'user_id = ?' : 'user_id IN (SELECT value FROM json_each(?))';
     const rows = this.sql.statements
-      .get(
-        `SELECT * FROM task_handovers WHERE work_id IN (
-           SELECT max(work_id) FROM task_handovers WHERE user_id IN (SELECT value FROM json_each(?)) GROUP BY user_id)`,
-      )
-      .all(JSON.stringify(userIds)) as HandoverRow[];
+      .get(`SELECT * FROM task_handovers WHERE work_id IN (SELECT max(work_id) FROM task_handovers WHERE ${which} GROUP BY user_id)`)
+      .all(userIds.length === 1 ? userIds[0] : JSON.stringify(userIds)) as HandoverRow[];
     return new Map(rows.map((row) => [row.user_id, toHandover(row)]));
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SqliteContext } from './database.js';
 
 /** What a kept answer may cost, in bytes, at most, all entries together. */
@@ -25,6 +25,7 @@ export class ReadCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
   private dataVersion = -1;
+  private cleared = 0;
 
   constructor(
     private readonly sql: SqliteContext,
@@ -36,12 +37,8 @@ export class ReadCache {
    * to be worth keeping).
    */
   get<T>(query: string, load: () => T, weigh: (answer: T) => number | undefined): T {
-    const version = this.sql.statements.get('PRAGMA data_version').pluck().get() as number;
-    if (version !== this.dataVersion) {
-      this.clear();
-      this.dataVersion = version;
-    }
-    const key = createHash('sha256').update(query).digest('base64url');
+    this.followOtherConnections();
+    const key = hash('sha256', query, 'base64url');
     const kept = this.entries.get(key);
     if (kept !== undefined) return kept.answer as T;
     const answer = load();
@@ -53,6 +50,25 @@ export class ReadCache {
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
+    this.cleared++;
+  }
+
+  /**
+   * A number that changes whenever an answer may have changed: on every clear, ours or one caused by another
+   * connection's commit. Answers kept above the store (the HTTP layer's serialized answers) are valid while it
+   * stays the same.
+   */
+  generation(): number {
+    this.followOtherConnections();
+    return this.cleared;
+  }
+
+  private followOtherConnections(): void {
+    const version = this.sql.statements.get('PRAGMA data_version').pluck().get() as number;
+    if (version !== this.dataVersion) {
+      this.clear();
+      this.dataVersion = version;
+    }
   }
 
   private keep(key: string, entry: Entry): void {
