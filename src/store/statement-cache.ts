@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 
 /** SQL text the kept statements may add up to, in characters; see the class comment for what that bounds. */
 const DEFAULT_MAX_SQL_CHARACTERS = 64 * 1024;
@@ -18,31 +19,25 @@ const MAX_CACHED_SQL_CHARACTERS = 2_048;
  * is small, because the statements IdPs need (point lookups, pages) are a handful.
  */
 export class StatementCache {
-  private readonly statements = new Map<string, Database.Statement>();
-  private characters = 0;
+  private readonly statements: LRUCache<string, Database.Statement>;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly maxCharacters = DEFAULT_MAX_SQL_CHARACTERS,
-  ) {}
+    maxCharacters = DEFAULT_MAX_SQL_CHARACTERS,
+  ) {
+    this.statements = new LRUCache({
+      maxSize: maxCharacters,
+      sizeCalculation: (_statement, sql) => sql.length,
+      maxEntrySize: MAX_CACHED_SQL_CHARACTERS,
+    });
+  }
 
   get(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
-    if (statement) {
-      // Most recently used last, so eviction (oldest first in Map order) spares the hot statements.
-      this.statements.delete(sql);
-      this.statements.set(sql, statement);
-      return statement;
-    }
+    if (statement !== undefined) return statement;
     statement = this.db.prepare(sql);
-    if (sql.length > MAX_CACHED_SQL_CHARACTERS) return statement;
+    // Longer SQL than MAX_CACHED_SQL_CHARACTERS is not kept (maxEntrySize).
     this.statements.set(sql, statement);
-    this.characters += sql.length;
-    for (const oldest of this.statements.keys()) {
-      if (this.characters <= this.maxCharacters || oldest === sql) break;
-      this.statements.delete(oldest);
-      this.characters -= oldest.length;
-    }
     return statement;
   }
 }

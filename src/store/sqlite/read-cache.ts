@@ -1,14 +1,15 @@
 import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { SqliteContext } from './database.js';
 
 /** What a kept answer may cost, in bytes, at most, all entries together. */
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
-/** A Map entry, its digest key and the entry record, beyond the answer itself. */
+/** The cache's entry, its digest key and the box, beyond the answer itself. */
 const ENTRY_OVERHEAD_BYTES = 200;
 
+/** An answer, boxed: "no such user" (undefined) is an answer worth keeping too. */
 interface Entry {
   readonly answer: unknown;
-  readonly bytes: number;
 }
 
 /**
@@ -18,19 +19,21 @@ interface Entry {
  * so an answer is never older than the last committed write.
  *
  * Bounded in bytes, not entries: a key is the SHA-256 of the query (a 4 KB filter compiles to SQL many times that
- * size, which the key would otherwise hold), and each answer is weighed as it is kept; the oldest answers go first
- * once the total passes the bound (issue 15: 10,000 distinct expensive queries must not grow the process).
+ * size, which the key would otherwise hold), and each answer is weighed as it is kept; the least recently used
+ * answers go first once the total passes the bound (issue 15: 10,000 distinct expensive queries must not grow the
+ * process).
  */
 export class ReadCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  private readonly entries: LRUCache<string, Entry>;
   private dataVersion = -1;
   private cleared = 0;
 
   constructor(
     private readonly sql: SqliteContext,
-    private readonly maxBytes = DEFAULT_MAX_BYTES,
-  ) {}
+    maxBytes = DEFAULT_MAX_BYTES,
+  ) {
+    this.entries = new LRUCache({ maxSize: maxBytes });
+  }
 
   /**
    * The kept answer for `query`, else `load()`'s, kept when `weigh` gives its size in bytes (undefined: too large
@@ -43,13 +46,13 @@ export class ReadCache {
     if (kept !== undefined) return kept.answer as T;
     const answer = load();
     const weight = weigh(answer);
-    if (weight !== undefined) this.keep(key, { answer, bytes: weight + ENTRY_OVERHEAD_BYTES });
+    // An answer larger than the whole bound is not kept (lru-cache's maxEntrySize defaults to maxSize).
+    if (weight !== undefined) this.entries.set(key, { answer }, { size: weight + ENTRY_OVERHEAD_BYTES });
     return answer;
   }
 
   clear(): void {
     this.entries.clear();
-    this.bytes = 0;
     this.cleared++;
   }
 
@@ -68,17 +71,6 @@ export class ReadCache {
     if (version !== this.dataVersion) {
       this.clear();
       this.dataVersion = version;
-    }
-  }
-
-  private keep(key: string, entry: Entry): void {
-    if (entry.bytes > this.maxBytes) return;
-    this.entries.set(key, entry);
-    this.bytes += entry.bytes;
-    for (const [oldest, { bytes }] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= bytes;
     }
   }
 }
