@@ -27,6 +27,7 @@ export class ReadCache {
   private readonly entries: LRUCache<string, Entry>;
   private dataVersion = -1;
   private cleared = 0;
+  private seenOthersCommits = 0;
 
   constructor(
     private readonly sql: SqliteContext,
@@ -66,11 +67,18 @@ export class ReadCache {
     return this.cleared;
   }
 
+  /** A number that changes whenever another connection (the reconcile command, a replica) has committed. */
+  othersCommits(): number {
+    this.followOtherConnections();
+    return this.seenOthersCommits;
+  }
+
   private followOtherConnections(): void {
     const version = this.sql.statements.get('PRAGMA data_version').pluck().get() as number;
     if (version !== this.dataVersion) {
       this.clear();
       this.dataVersion = version;
+      this.seenOthersCommits++;
     }
   }
 }
