@@ -78,6 +78,12 @@ async function sequential(origin: string, paths: readonly string[]): Promise<Lat
   return { p50: at(0.5), p99: at(0.99), perSecond: (paths.length / elapsed) * 1000 };
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 const show = (l: Latency) => `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, ${l.perSecond.toFixed(0)} req/s`;
 
 function bridgeEnv(databasePath: string): Record<string, string> {
@@ -145,6 +151,9 @@ async function alternating(dir: string, bare: ServerProcess): Promise<void> {
     await load(bridge, filterPath(5000), 3);
     await load(bare, '/', 3);
     warmedAt = performance.now();
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    const p99s: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const b = await load(bare, '/', durationSeconds);
       const s = await load(bridge, filterPath(5000), durationSeconds);
@@ -156,7 +165,16 @@ async function alternating(dir: string, bare: ServerProcess): Promise<void> {
           `${s.perCpuSecond.toFixed(0)} per CPU-s), ratio ${(s.requestsPerSecond / b.requestsPerSecond).toFixed(3)}, ` +
           `per CPU-s ${(s.perCpuSecond / b.perCpuSecond).toFixed(3)}\n`,
       );
+      ratios.push(s.requestsPerSecond / b.requestsPerSecond);
+      cpuRatios.push(s.perCpuSecond / b.perCpuSecond);
+      p99s.push(s.latencyP99Ms);
     }
+    // The machine's speed drifts between rounds: the median round is the figure, the range shows the drift.
+    const summary = (values: number[], digits: number) =>
+      `median ${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+    process.stdout.write(
+      `over ${rounds} rounds: ratio ${summary(ratios, 3)}, per CPU-s ${summary(cpuRatios, 3)}, bridge p99 ms ${summary(p99s, 0)}\n`,
+    );
   } finally {
     await bridge.stop();
   }
