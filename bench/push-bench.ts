@@ -104,7 +104,9 @@ const simulator = await startAsanaSimulator({ rateLimitPerMinute: rate, seedUser
 let server: ServerProcess | undefined;
 try {
   process.stdout.write(`${describeMachine()}\n`);
-  const people = simulator.users();
+  // In PAT mode (the simulator's default) the token's owner is one of the workspace's users and a member of every
+  // team the bridge creates: the push is of the other, seeded users.
+  const people = simulator.users().filter((u) => u.gid !== simulator.tokenOwnerGid);
   const databasePath = join(dir, 'bridge.db');
   let userIds = args['users-via-scim']
     ? []
@@ -153,8 +155,10 @@ try {
 
   let doneMs: number | undefined;
   while (doneMs === undefined) {
+    // The token's owner is a member too (see `people`): the push is done when every other member is in.
     const team = simulator.teams().find((t) => t.gid === teamGid);
-    if (team?.memberGids.length === members) {
+    const pushed = team?.memberGids.filter((gid) => gid !== simulator.tokenOwnerGid).length;
+    if (pushed === members) {
       const read = await scim(server, 'GET', `/Groups/${group.id}?excludedAttributes=members`);
       if ((read.body as unknown as GroupBody | undefined)?.[SYNC].state === 'synced') doneMs = performance.now() - patchStarted;
     }
