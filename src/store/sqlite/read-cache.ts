@@ -27,7 +27,6 @@ export class ReadCache {
   private readonly entries: LRUCache<string, Entry>;
   private dataVersion = -1;
   private cleared = 0;
-  private seenOthersCommits = 0;
 
   constructor(
     private readonly sql: SqliteContext,
@@ -70,7 +69,7 @@ export class ReadCache {
   /** A number that changes whenever another connection (the reconcile command, a replica) has committed. */
   othersCommits(): number {
     this.followOtherConnections();
-    return this.seenOthersCommits;
+    return this.dataVersion;
   }
 
   private followOtherConnections(): void {
@@ -78,7 +77,6 @@ export class ReadCache {
     if (version !== this.dataVersion) {
       this.clear();
       this.dataVersion = version;
-      this.seenOthersCommits++;
     }
   }
 }
