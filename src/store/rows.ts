@@ -1,5 +1,5 @@
 import type { AuditEntry } from './audit-log.js';
-import type { TaskHandoverRecord } from './deprovisioning-store.js';
+import type { HeldRemoval, TaskHandoverRecord } from './deprovisioning-store.js';
 import type { AsanaWork, GroupRecord, SyncState, UserRecord, WorkItem } from './mapping-store.js';
 import type { OrderKey, ResourceKey } from './work-keys.js';
 
@@ -112,6 +112,27 @@ export function groupParams(group: GroupRecord): Record<string, unknown> {
 
 /** asana_work.failed of a removal the deprovisioning brake holds (migration 7). */
 export const HELD = 2;
+
+/** A held removal with its user's name, as both engines' heldRemovals select it. */
+export interface HeldRemovalRow {
+  id: number;
+  work: string;
+  enqueued_at: number | null;
+  last_error: string | null;
+  user_name: string | null;
+}
+
+export function toHeldRemoval(row: HeldRemovalRow): HeldRemoval {
+  const work = JSON.parse(row.work) as Extract<AsanaWork, { kind: 'removeUserFromWorkspace' }>;
+  return {
+    workId: row.id,
+    userId: work.userId,
+    userName: row.user_name,
+    email: work.email,
+    queuedAt: row.enqueued_at,
+    reason: row.last_error ?? '',
+  };
+}
 
 export interface HandoverRow {
   work_id: number;

@@ -1,5 +1,5 @@
 import type { Admission, HeldRemoval, PlannedWork, TaskHandoverRecord } from '../deprovisioning-store.js';
-import { HELD, toHandover, type HandoverRow } from '../rows.js';
+import { HELD, toHandover, toHeldRemoval, type HandoverRow, type HeldRemovalRow } from '../rows.js';
 import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
 import { personKey, resourceOf, userKey, type ResourceKey } from '../work-keys.js';
 import type { Queryable } from './database.js';
@@ -60,28 +60,12 @@ export class PgDeprovisioningTables {
   }
 
   async heldRemovals(db: Queryable): Promise<HeldRemoval[]> {
-    const { rows } = await db.query<{
-      id: number;
-      work: string;
-      enqueued_at: number | null;
-      last_error: string | null;
-      user_name: string | null;
-    }>(
+    const { rows } = await db.query<HeldRemovalRow>(
       `SELECT w.id, w.work, w.enqueued_at, w.last_error, u.user_name FROM asana_work w
        LEFT JOIN users u ON u.id = w.work::jsonb ->> 'userId'
        WHERE w.failed = ${HELD} ORDER BY w.id`,
     );
-    return rows.map((row) => {
-      const work = JSON.parse(row.work) as Extract<AsanaWork, { kind: 'removeUserFromWorkspace' }>;
-      return {
-        workId: row.id,
-        userId: work.userId,
-        userName: row.user_name,
-        email: work.email,
-        queuedAt: row.enqueued_at,
-        reason: row.last_error ?? '',
-      };
-    });
+    return rows.map(toHeldRemoval);
   }
 
   async releaseRemovals(db: Queryable, userIds: readonly string[] | undefined, now: number): Promise<number> {

@@ -1,5 +1,5 @@
 import type { Admission, HeldRemoval, PlannedWork, TaskHandoverRecord } from '../deprovisioning-store.js';
-import { HELD, toHandover, type HandoverRow } from '../rows.js';
+import { HELD, toHandover, toHeldRemoval, type HandoverRow, type HeldRemovalRow } from '../rows.js';
 import type { AsanaWork, UserRecord, WorkItem } from '../mapping-store.js';
 import { personKey, resourceOf, userKey, type ResourceKey } from '../work-keys.js';
 import type { SqliteContext } from './database.js';
@@ -50,18 +50,8 @@ export class DeprovisioningTables {
          LEFT JOIN users u ON u.id = json_extract(w.work, '$.userId')
          WHERE w.failed = ${HELD} ORDER BY w.id`,
       )
-      .all() as { id: number; work: string; enqueued_at: number | null; last_error: string | null; user_name: string | null }[];
-    return rows.map((row) => {
-      const work = JSON.parse(row.work) as Extract<AsanaWork, { kind: 'removeUserFromWorkspace' }>;
-      return {
-        workId: row.id,
-        userId: work.userId,
-        userName: row.user_name,
-        email: work.email,
-        queuedAt: row.enqueued_at,
-        reason: row.last_error ?? '',
-      };
-    });
+      .all() as HeldRemovalRow[];
+    return rows.map(toHeldRemoval);
   }
 
   releaseRemovals(userIds: readonly string[] | undefined, now: number): number {
