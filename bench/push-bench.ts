@@ -21,9 +21,9 @@ import { startAsanaSimulator, type LoggedRequest } from '../src/asana-simulator/
 import { cpuBetween, cpuSnapshot } from './cpu-usage.js';
 import { describeMachine } from './describe-machine.js';
 import { seedUsers } from './seed-users.js';
+import { BENCH_TOKEN, scim } from './scim-client.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
-const TOKEN = 'bench-scim-token-0123456789abcdef';
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 const POLL_MS = 100;
 
@@ -42,15 +42,6 @@ interface GroupBody {
   [SYNC]: { state: string; asanaGid?: string };
 }
 
-async function scim(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.origin}/scim/v2${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-}
 
 /** Creates the users through the bridge, ten at a time, as an IdP's import would. */
 async function createUsersViaScim(server: ServerProcess, emails: readonly string[]): Promise<string[]> {
@@ -115,7 +106,7 @@ try {
     script: 'bench/serve.ts',
     core: 0,
     env: {
-      SCIM_TOKEN: TOKEN,
+      SCIM_TOKEN: BENCH_TOKEN,
       DATABASE_URL: `file:${databasePath}`,
       LOG_LEVEL: 'info',
       ASANA_BASE_URL: simulator.url,

@@ -22,11 +22,11 @@ import { cpuBetween, cpuSnapshot, waitForQuietCores, type CpuUse } from './cpu-u
 import { describeMachine } from './describe-machine.js';
 import { runAutocannon, type LoadResult } from './run-autocannon.js';
 import { seedUsers } from './seed-users.js';
+import { BENCH_TOKEN } from './scim-client.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile.js';
 import { startPostgresServer } from '../test/helpers/postgres.js';
 
-const TOKEN = 'bench-scim-token-0123456789abcdef';
 const USER_COUNT = 10_000;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -49,7 +49,7 @@ const warmupSeconds = Number(args.warmup);
 const runs = Number(args.runs);
 const connections = Number(args.connections);
 const quietWaitMs = Number(args['quiet-wait']) * 1000;
-const headers = { authorization: `Bearer ${TOKEN}` };
+const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
 
 interface Row {
   readonly label: string;
@@ -119,7 +119,7 @@ function perCpuSecond(row: Pick<Row, 'load' | 'cpu'>): number {
 function bridgeEnv(databasePath: string, logLevel: string): Record<string, string> {
   const url = databasePath.startsWith('postgres') ? databasePath : `file:${databasePath}`;
   // The per-token inbound limit (1,500/min by default) would otherwise be what is measured.
-  return { SCIM_TOKEN: TOKEN, DATABASE_URL: url, LOG_LEVEL: logLevel, SCIM_RATE_LIMIT_PER_MINUTE: '1000000000' };
+  return { SCIM_TOKEN: BENCH_TOKEN, DATABASE_URL: url, LOG_LEVEL: logLevel, SCIM_RATE_LIMIT_PER_MINUTE: '1000000000' };
 }
 
 async function benchBridge(databasePath: string, logLevel: string, engine = ''): Promise<Row[]> {

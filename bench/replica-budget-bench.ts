@@ -16,9 +16,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs, promisify } from 'node:util';
 import { startAsanaSimulator, type LoggedRequest } from '../src/asana-simulator/index.js';
 import { describeMachine } from './describe-machine.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { BENCH_TOKEN, scim } from './scim-client.js';
+import { startServerProcess } from './server-process.js';
 
-const TOKEN = 'bench-scim-token-0123456789abcdef';
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 const WINDOW_MS = 60_000;
 
@@ -28,15 +28,6 @@ const { values: args } = parseArgs({
 const users = Number(args.users);
 const rate = Number(args.rate);
 
-async function scim(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.origin}/scim/v2${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-}
 
 /** The most requests whose arrival falls in any one rolling window. */
 function busiestWindow(log: readonly LoggedRequest[]): number {
@@ -52,7 +43,7 @@ function busiestWindow(log: readonly LoggedRequest[]): number {
 const simulator = await startAsanaSimulator({ rateLimitPerMinute: rate });
 const dir = mkdtempSync(join(tmpdir(), 'scim-bridge-replica-bench-'));
 const env = {
-  SCIM_TOKEN: TOKEN,
+  SCIM_TOKEN: BENCH_TOKEN,
   DATABASE_URL: `file:${join(dir, 'bridge.db')}`,
   LOG_LEVEL: 'warn',
   ASANA_BASE_URL: simulator.url,

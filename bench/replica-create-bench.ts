@@ -17,9 +17,9 @@ import { parseArgs } from 'node:util';
 import { startAsanaSimulator } from '../src/asana-simulator/index.js';
 import { startPostgresServer } from '../test/helpers/postgres.js';
 import { describeMachine } from './describe-machine.js';
+import { BENCH_TOKEN, scim } from './scim-client.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
-const TOKEN = 'bench-scim-token-0123456789abcdef';
 const SYNC = 'urn:scim-bridge:schemas:extension:asana:2.0:Sync';
 
 const { values: args } = parseArgs({
@@ -33,20 +33,11 @@ const users = Number(args.users);
 const connections = Number(args.connections);
 const engines = args.engines.split(',');
 
-async function scim(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.origin}/scim/v2${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-}
 
 async function run(engine: string, databaseUrl: string, replicaCount: number): Promise<string> {
   const simulator = await startAsanaSimulator({ rateLimitPerMinute: 1_000_000 });
   const env = {
-    SCIM_TOKEN: TOKEN,
+    SCIM_TOKEN: BENCH_TOKEN,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     ASANA_BASE_URL: simulator.url,

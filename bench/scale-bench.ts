@@ -24,13 +24,13 @@ import { cpuBetween, cpuSnapshot } from './cpu-usage.js';
 import { describeMachine } from './describe-machine.js';
 import { runAutocannon } from './run-autocannon.js';
 import { seedUsers } from './seed-users.js';
+import { BENCH_TOKEN } from './scim-client.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile.js';
 
-const TOKEN = 'bench-scim-token-0123456789abcdef';
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
-const headers = { authorization: `Bearer ${TOKEN}` };
+const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
 
 const { values: args } = parseArgs({
   options: {
@@ -87,7 +87,7 @@ function median(values: readonly number[]): number {
 const show = (l: Latency) => `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms, ${l.perSecond.toFixed(0)} req/s`;
 
 function bridgeEnv(databasePath: string): Record<string, string> {
-  return { SCIM_TOKEN: TOKEN, DATABASE_URL: `file:${databasePath}`, LOG_LEVEL: 'warn', SCIM_RATE_LIMIT_PER_MINUTE: '1000000000' };
+  return { SCIM_TOKEN: BENCH_TOKEN, DATABASE_URL: `file:${databasePath}`, LOG_LEVEL: 'warn', SCIM_RATE_LIMIT_PER_MINUTE: '1000000000' };
 }
 
 async function seed(databasePath: string, count: number): Promise<void> {
