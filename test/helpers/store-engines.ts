@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
+import { StoreConflict } from '../../src/store/mapping-store.js';
 import { openStore, type BridgeStore } from '../../src/store/open-store.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 
@@ -47,5 +48,16 @@ export async function forEachEngine(t: Test, suite: (t: Test, engine: Engine) =>
         },
       });
     });
+  }
+}
+
+/** The StoreConflict reason a store call failed with, or undefined when it succeeded (other errors propagate). */
+export async function conflict(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    if (error instanceof StoreConflict) return error.reason;
+    throw error;
   }
 }

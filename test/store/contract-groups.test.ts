@@ -1,23 +1,14 @@
 import t from 'tap';
-import { StoreConflict, type AsanaWork } from '../../src/store/mapping-store.js';
+import type { AsanaWork } from '../../src/store/mapping-store.js';
 import { groupKey } from '../../src/store/work-keys.js';
 import { storedUser } from '../helpers/stored-user.js';
-import { forEachEngine } from '../helpers/store-engines.js';
+import { conflict, forEachEngine } from '../helpers/store-engines.js';
 import { storedGroup } from '../helpers/stored-group.js';
 
 /**
  * The store contract for groups (MappingStore in src/store/mapping-store.ts), run on every engine: displayName
  * uniqueness, member references, version checks, tombstones and their purging, and the undo of each write.
  */
-async function conflict(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof StoreConflict) return error.reason;
-    throw error;
-  }
-}
 
 const createTeam = (groupId: string, name: string): AsanaWork => ({ kind: 'createTeam', groupId, name });
 

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { StoreConflict, type AsanaWork, type UserRecord } from '../../src/store/mapping-store.js';
+import type { AsanaWork, UserRecord } from '../../src/store/mapping-store.js';
 import { groupKey, userKey } from '../../src/store/work-keys.js';
 import { storedUser } from '../helpers/stored-user.js';
-import { forEachEngine } from '../helpers/store-engines.js';
+import { conflict, forEachEngine } from '../helpers/store-engines.js';
 import { storedGroup } from '../helpers/stored-group.js';
 
 /**
@@ -11,15 +11,6 @@ import { storedGroup } from '../helpers/stored-group.js';
  */
 const invite = (user: UserRecord): AsanaWork => ({ kind: 'addUserToWorkspace', userId: user.id, email: user.asanaEmail });
 
-async function conflict(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof StoreConflict) return error.reason;
-    throw error;
-  }
-}
 
 void forEachEngine(t, async (t, engine) => {
   t.test('a user reads back as written, with its queued work', async (t) => {
